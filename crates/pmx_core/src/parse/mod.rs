@@ -1,0 +1,4 @@
+//! Reading model files into a plain [`Model`](crate::model::Model).
+
+pub mod reader;
+pub mod text;
