@@ -528,3 +528,31 @@ fn out_of_range_indices_are_unwritable() {
         assert!(e.message.contains("out of range"), "{e}");
     }
 }
+
+/// Writes the edge-case files into `$PMX_FUZZ_SEEDS_DIR` as a fuzzing corpus
+/// (bench/fuzz.sh); does nothing when the variable is unset.
+#[test]
+fn write_fuzz_seeds() {
+    let Some(dir) = std::env::var_os("PMX_FUZZ_SEEDS_DIR") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut n = 0;
+    for version in [2.0, 2.1] {
+        for encoding in [Encoding::Utf16, Encoding::Utf8] {
+            for (size, additional_uv_count) in [(1, 0), (2, 4), (4, 1)] {
+                let m = full_model(Spec {
+                    version,
+                    encoding,
+                    sizes: sizes_all(size),
+                    additional_uv_count,
+                });
+                write_pmx_file(&m, &dir.join(format!("seed_{n}.pmx"))).unwrap();
+                n += 1;
+            }
+        }
+    }
+    write_pmx_file(&bone_only_model(), &dir.join("seed_bones.pmx")).unwrap();
+    write_pmx_file(&Model::default(), &dir.join("seed_empty.pmx")).unwrap();
+}
