@@ -30,7 +30,10 @@ pub fn parse(bytes: &[u8]) -> Result<Model> {
             "header",
             None,
             0,
-            format!("magic {shown:?} is neither \"PMX \" nor \"Pmd\""),
+            format!(
+                "magic \"{}\" is neither \"PMX \" nor \"Pmd\"",
+                shown.escape_ascii()
+            ),
         ))
     }
 }

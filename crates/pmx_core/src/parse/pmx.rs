@@ -25,7 +25,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::*;
 use crate::parse::reader::Reader;
 
-/// Bit pattern of the two versions this reader accepts.
+/// The two versions this reader accepts (compared exactly, as stored).
 const VERSION_20: f32 = 2.0;
 const VERSION_21: f32 = 2.1;
 
@@ -97,7 +97,7 @@ fn read_header(r: &mut Reader) -> Result<Header> {
         return Err(r.error_at(
             ErrorKind::BadMagic,
             0,
-            format!("magic {magic:?} is not \"PMX \""),
+            format!("magic \"{}\" is not \"PMX \"", magic.escape_ascii()),
         ));
     }
     let at = r.pos();
