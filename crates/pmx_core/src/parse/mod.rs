@@ -1,4 +1,5 @@
 //! Reading model files into a plain [`Model`](crate::model::Model).
 
+pub mod pmd;
 pub mod reader;
 pub mod text;
