@@ -1,5 +1,6 @@
 //! Reading model files into a plain [`Model`].
 
+pub mod pmd;
 pub mod pmx;
 pub mod reader;
 pub mod text;
@@ -15,14 +16,7 @@ pub fn parse(bytes: &[u8]) -> Result<Model> {
     if bytes.starts_with(b"PMX ") {
         pmx::parse_pmx(bytes)
     } else if bytes.starts_with(b"Pmd") {
-        // INTEGRATOR: replace this line with `pmd::parse_pmd(bytes)` (and add `pub mod pmd;`).
-        Err(Error::new(
-            ErrorKind::BadMagic,
-            "header",
-            None,
-            0,
-            "PMD support not built",
-        ))
+        pmd::parse_pmd(bytes)
     } else {
         let shown = &bytes[..bytes.len().min(4)];
         Err(Error::new(
