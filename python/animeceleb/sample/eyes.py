@@ -118,7 +118,7 @@ def _lash_upper(state):
     past = np.clip(s_all - 1.0, 0.0, None)
     u = eye_u(s) + past * 0.30
     edge = up - past * 0.22
-    thick = (0.010 + 0.030 * smoothstep(0.0, 0.45, s_all) + 0.012 * s) * (
+    thick = (0.012 + 0.042 * smoothstep(0.0, 0.45, s_all) + 0.014 * s) * (
         1 - smoothstep(1.0, 1.0 + FLICK, s_all)
     )
     thick = thick + 0.004

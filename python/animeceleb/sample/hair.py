@@ -114,7 +114,7 @@ def build_cap(v: Variant) -> Part:
     phi = np.linspace(-np.pi, np.pi, n_phi)
     back_end = -0.55 - 2.6 * v.back_length
     front_end = 0.42
-    side_end = -0.25
+    side_end = -0.60
     a = np.abs(phi)
     # hairline: high over the forehead, down at the temples, long at the back
     edge = np.where(

@@ -47,6 +47,10 @@ def surface(phi, theta) -> np.ndarray:
     cheek = np.exp(-(((np.abs(np.asarray(phi)) - 0.55) / 0.35) ** 2) - ((dy + 0.3) / 0.25) ** 2)
     x = x + 0.04 * cheek * np.sign(dx)
     z = z - 0.03 * cheek
+    # Behind the jaw the underside tucks in toward the neck (no wedge below the ears).
+    tuck = smoothstep(0.15, 0.9, low) * (1 - front)
+    x = x * (1 - 0.30 * tuck)
+    z = np.where(dz > 0, z * (1 - 0.25 * tuck), z)
     # Back of the skull a little fuller and higher.
     z = z + 0.08 * back * np.clip(dy + 0.4, 0, 1)
     # Nose: a small ridge ending in a soft tip.

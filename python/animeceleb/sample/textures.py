@@ -45,7 +45,7 @@ def _edge(r, width):
 
 
 SKIN = (1.0, 0.90, 0.83)
-SKIN_SHADOW = (0.96, 0.76, 0.72)
+SKIN_SHADOW = (0.92, 0.70, 0.66)
 BLUSH = (1.0, 0.66, 0.66)
 
 
@@ -65,7 +65,7 @@ def skin() -> np.ndarray:
             m = (np.abs(lx) < 0.008) & (np.abs(elev + 0.43) < 0.03)
             img = _blend(img, (0.95, 0.5, 0.52), 0.5 * m)
     # nose: a faint shadow on the character's right of the tip, a tiny one under it
-    r = _ellipse(phi, elev, -0.045, -0.48, 0.03, 0.035)
+    r = _ellipse(phi, elev, -0.035, -0.50, 0.018, 0.022)
     img = _blend(img, SKIN_SHADOW, 0.8 * _edge(r, 0.6))
     return _to_u8(img)
 
