@@ -89,17 +89,19 @@ pub fn finish(skel: &Skeleton, st: &mut SkeletonState) {
 }
 
 /// The part of `rotation` about `axis` (unit, or zero for a locked bone):
-/// its angle, signed by which way its own axis points, about the fixed axis.
+/// the twist of its swing-twist decomposition, `normalize(w, (v·a)·a)`. A
+/// rotation already about the axis is kept as is (with its sign); a turn
+/// about a perpendicular axis is dropped.
 pub fn project_on_axis(rotation: Quat, axis: Vec3) -> Quat {
     if rotation == Quat::IDENTITY {
         return rotation;
     }
-    if axis == Vec3::ZERO {
-        return Quat::IDENTITY;
+    let along = Vec3::new(rotation.x, rotation.y, rotation.z).dot(axis);
+    let twist = Quat::from_xyzw(axis.x * along, axis.y * along, axis.z * along, rotation.w);
+    let len2 = twist.length_squared();
+    if len2 < 1e-12 || !len2.is_finite() {
+        Quat::IDENTITY
+    } else {
+        twist * len2.sqrt().recip()
     }
-    let (own_axis, mut angle) = rotation.to_axis_angle();
-    if own_axis.dot(axis) < 0.0 {
-        angle = -angle;
-    }
-    Quat::from_axis_angle(axis, angle)
 }

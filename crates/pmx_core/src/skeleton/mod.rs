@@ -9,7 +9,8 @@
 //! Evaluation order (driven by `poser.rs`): bones are sorted by
 //! (after-physics flag, transform level, index) and grouped into *levels* of
 //! equal (after-physics, level). [`fk::begin`] sets every bone's animated
-//! transform (user input with fixed axis applied, then bone-morph input);
+//! transform (user input projected onto the bone's fixed axis, if any, then
+//! bone-morph input);
 //! then for each level, [`fk::update_level`] runs append transforms and FK for
 //! its bones in order and [`ik_solver`] solves the IK bones of that level.
 //! [`fk::finish`] derives the skin matrices.
