@@ -15,6 +15,11 @@
 //! never moves. Solving stops early once the effector is within 1e-4 of the
 //! IK bone. Internally the solver works in f64 for stable convergence.
 //!
+//! Two departures from babylon-mmd, both for robustness: limited links are
+//! brought within their limits before the first step (so a straight knee
+//! starts bent by its -0.5° limit and can bend on a goal straight above the
+//! ankle), and a turn is skipped only below 1e-7 rad rather than 1e-4.
+//!
 //! Moving the IK bone (user translation on it, or on a parent) moves the goal.
 
 use glam::{DMat3, DQuat, DVec3, Quat};
@@ -70,7 +75,12 @@ pub struct IkSolver {
 }
 
 const MAX_ITERATIONS: u32 = 256;
+/// Effector this close (squared) to the goal: solved.
 const CLOSE_ENOUGH2: f64 = 1.0e-8;
+/// Turn axis shorter than this (squared sine of the turn): nothing to do.
+/// Finer than babylon-mmd's 1e-8, which stalls CCD about 1e-3 short of the
+/// goal when the remaining error lies along the line through a joint.
+const NO_TURN2: f64 = 1.0e-14;
 
 impl IkSolver {
     /// The solver of bone `ik_bone`, or `None` when it has no usable IK
@@ -186,6 +196,8 @@ impl IkSolver {
         let goal = Self::position(st, self.ik_bone);
         let mut effector = Self::position(st, self.target);
         if goal.distance_squared(effector) >= CLOSE_ENOUGH2 {
+            self.start_within_limits(skel, st);
+            effector = Self::position(st, self.target);
             let half = self.iterations / 2;
             for i in 0..self.iterations {
                 for ci in 0..self.links.len() {
@@ -200,6 +212,32 @@ impl IkSolver {
         }
         for &b in &self.affected {
             update_world(skel, b as usize, st);
+        }
+    }
+
+    /// Brings every limited link's rotation into its limits before the
+    /// first step. A straight knee (rotation 0, limit [-180°, -0.5°]) then
+    /// starts slightly bent, which lets CCD bend it further even when the
+    /// goal lies on the line of the straight leg (where every turn axis
+    /// would vanish).
+    fn start_within_limits(&self, skel: &Skeleton, st: &mut SkeletonState) {
+        let mut changed = false;
+        for link in &self.links {
+            if let Some(limits) = &link.limits {
+                let b = link.bone as usize;
+                let local = st.rotation[b].as_dquat();
+                let limited = limit_rotation(DMat3::from_quat(local), limits, false);
+                let ik = (limited * local.inverse()).normalize().as_quat();
+                if 1.0 - ik.w.abs() > 1e-7 {
+                    st.ik_rotation[b] = ik;
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            for &b in &self.path {
+                update_world(skel, b as usize, st);
+            }
         }
     }
 
@@ -218,7 +256,7 @@ impl IkSolver {
         let to_effector = (joint - effector).normalize_or_zero();
         let to_goal = (joint - goal).normalize_or_zero();
         let world_axis = to_effector.cross(to_goal);
-        if world_axis.length_squared() < CLOSE_ENOUGH2 {
+        if world_axis.length_squared() < NO_TURN2 {
             return effector;
         }
         let parent = match skel.bones[b].parent {
