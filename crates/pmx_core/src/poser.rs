@@ -140,7 +140,11 @@ impl Rig {
                 .iter()
                 .map(|c| fit(c, v, [0.0; 4]))
                 .collect(),
-            materials: model.materials.iter().map(MaterialParams::from_material).collect(),
+            materials: model
+                .materials
+                .iter()
+                .map(MaterialParams::from_material)
+                .collect(),
         })
     }
 }
@@ -156,7 +160,9 @@ impl Work {
             stack: Vec::with_capacity(rig.morphs.graph.leaf_bound()),
             morphed: rig.positions.clone(),
             touched: Touched::new(v),
-            uv_touched: (0..=rig.additional_uvs.len()).map(|_| Touched::new(v)).collect(),
+            uv_touched: (0..=rig.additional_uvs.len())
+                .map(|_| Touched::new(v))
+                .collect(),
             material: rig.morphs.material.scratch(rig.materials.len()),
             skeleton: rig.skeleton.state(),
             rotation: vec![Quat::IDENTITY; rotations],
@@ -188,7 +194,9 @@ fn evaluate_pose(rig: &Rig, input: &Input, work: &mut Work, target: Target) {
     let st = &mut work.skeleton;
 
     // 1. Morphs.
-    morphs.graph.resolve(&input.weights, &mut work.resolved, &mut work.stack);
+    morphs
+        .graph
+        .resolve(&input.weights, &mut work.resolved, &mut work.stack);
     work.touched.restore(&mut work.morphed, &rig.positions);
     st.morph_rotation.fill(Quat::IDENTITY);
     st.morph_translation.fill(Vec3::ZERO);
@@ -201,7 +209,9 @@ fn evaluate_pose(rig: &Rig, input: &Input, work: &mut Work, target: Target) {
     for &(m, w) in &work.resolved {
         let m = m as usize;
         if morphs.vertex.has(m) {
-            morphs.vertex.apply(m, w, &mut work.morphed, &mut work.touched);
+            morphs
+                .vertex
+                .apply(m, w, &mut work.morphed, &mut work.touched);
         } else if morphs.bone.has(m) {
             morphs
                 .bone
@@ -215,9 +225,12 @@ fn evaluate_pose(rig: &Rig, input: &Input, work: &mut Work, target: Target) {
         }
     }
     if let Some(x) = extras.as_mut() {
-        morphs
-            .material
-            .evaluate(&rig.materials, &work.resolved, &mut work.material, x.materials);
+        morphs.material.evaluate(
+            &rig.materials,
+            &work.resolved,
+            &mut work.material,
+            x.materials,
+        );
     }
 
     // 2. Bones before physics: FK + append per level, then that level's IK.
@@ -252,7 +265,8 @@ fn evaluate_pose(rig: &Rig, input: &Input, work: &mut Work, target: Target) {
         dual: &work.dual,
     };
     let mut out = Outputs { positions, normals };
-    rig.skin.apply(&bones, &work.morphed, &rig.normals, &mut out);
+    rig.skin
+        .apply(&bones, &work.morphed, &rig.normals, &mut out);
 
     if let Some(x) = extras {
         for (o, w) in x.bone_matrices.iter_mut().zip(&st.world) {
@@ -321,7 +335,11 @@ impl Poser {
 
     pub fn set_morph_by_name(&mut self, name: &str, weight: f32) -> Result<()> {
         let index = self.model.morph_index(name).ok_or_else(|| {
-            poser_error(ErrorKind::UnknownName, None, format!("no morph named '{name}'"))
+            poser_error(
+                ErrorKind::UnknownName,
+                None,
+                format!("no morph named '{name}'"),
+            )
         })?;
         self.set_morph(index, weight)
     }
@@ -414,15 +432,12 @@ impl Poser {
         let m = self.input.weights.len();
         let k = bones.len();
         let stride = self.rig.positions.len() * 3;
-        let n = if m > 0 {
-            morph_weights.len() / m
-        } else if k > 0 {
-            bone_rotations.len() / k
-        } else if stride > 0 {
-            positions_out.len() / stride
-        } else {
-            0
-        };
+        let n = morph_weights
+            .len()
+            .checked_div(m)
+            .or_else(|| bone_rotations.len().checked_div(k))
+            .or_else(|| positions_out.len().checked_div(stride))
+            .unwrap_or(0);
         let check_len = |what: &str, got: usize, want: usize| {
             if got == want {
                 Ok(())
@@ -445,14 +460,25 @@ impl Poser {
             return Err(poser_error(
                 ErrorKind::InvalidValue,
                 Some(i % m.max(1)),
-                format!("morph weight {} of pose {} is not finite", i % m.max(1), i / m.max(1)),
+                format!(
+                    "morph weight {} of pose {} is not finite",
+                    i % m.max(1),
+                    i / m.max(1)
+                ),
             ));
         }
-        if let Some(i) = bone_rotations.iter().position(|q| !q.iter().all(|x| x.is_finite())) {
+        if let Some(i) = bone_rotations
+            .iter()
+            .position(|q| !q.iter().all(|x| x.is_finite()))
+        {
             return Err(poser_error(
                 ErrorKind::InvalidValue,
                 Some(bones[i % k]),
-                format!("rotation of bone {} in pose {} is not finite", bones[i % k], i / k),
+                format!(
+                    "rotation of bone {} in pose {} is not finite",
+                    bones[i % k],
+                    i / k
+                ),
             ));
         }
         if n == 0 {
@@ -466,7 +492,9 @@ impl Poser {
             let poses = if stride == 0 { n - first } else { poses };
             for j in 0..poses {
                 let i = first + j;
-                input.weights.copy_from_slice(&morph_weights[i * m..(i + 1) * m]);
+                input
+                    .weights
+                    .copy_from_slice(&morph_weights[i * m..(i + 1) * m]);
                 for (&b, q) in bones.iter().zip(&bone_rotations[i * k..(i + 1) * k]) {
                     input.rotations[b] = unit_or_identity(Quat::from_array(*q));
                 }

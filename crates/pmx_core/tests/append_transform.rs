@@ -90,7 +90,8 @@ fn local_append_takes_the_world_rotation_of_the_source() {
     b.append(plain, src, 1.0, true, true, false);
     let mut p = b.poser();
     p.set_bone_rotation(parent, rot(Vec3::Y, 90.0)).unwrap();
-    p.set_bone_translation(parent, Vec3::new(0.0, 0.0, 3.0)).unwrap();
+    p.set_bone_translation(parent, Vec3::new(0.0, 0.0, 3.0))
+        .unwrap();
     let posed = p.evaluate();
     // src has no rotation or translation of its own, but moved with its parent.
     assert_quat_close(world_rotation(posed, local), rot(Vec3::Y, 90.0), 1e-6);

@@ -26,7 +26,9 @@ fn roll_tilts_toward_the_left_shoulder() {
 #[test]
 fn the_order_is_yaw_then_pitch_then_roll() {
     let q = head_rotation(30.0, 20.0, 10.0);
-    let want = head_rotation(30.0, 0.0, 0.0) * head_rotation(0.0, 20.0, 0.0) * head_rotation(0.0, 0.0, 10.0);
+    let want = head_rotation(30.0, 0.0, 0.0)
+        * head_rotation(0.0, 20.0, 0.0)
+        * head_rotation(0.0, 0.0, 10.0);
     assert_quat_close(q, want, 1e-7);
 }
 
@@ -45,7 +47,8 @@ fn head_model() -> pmx_core::Poser {
 fn yaw_on_the_neck_moves_a_head_vertex_to_the_predicted_place() {
     let mut p = head_model();
     let neck = p.model().bone_index("首").unwrap();
-    p.set_bone_rotation(neck, head_rotation(90.0, 0.0, 0.0)).unwrap();
+    p.set_bone_rotation(neck, head_rotation(90.0, 0.0, 0.0))
+        .unwrap();
     let posed = p.evaluate();
     // (0, 2, -1) from the neck turns to (1, 2, 0).
     assert_close(posed.positions[0], [1.0, 17.0, 0.0], 1e-5);
@@ -57,10 +60,12 @@ fn yaw_on_the_neck_moves_a_head_vertex_to_the_predicted_place() {
 #[test]
 fn pitch_and_roll_on_the_neck() {
     let mut p = head_model();
-    p.set_bone_rotation(1, head_rotation(0.0, 90.0, 0.0)).unwrap();
+    p.set_bone_rotation(1, head_rotation(0.0, 90.0, 0.0))
+        .unwrap();
     // (0, 2, -1) → pitch: y' = -z... up: (0, 1, 2)
     assert_close(p.evaluate().positions[0], [0.0, 16.0, 2.0], 1e-5);
-    p.set_bone_rotation(1, head_rotation(0.0, 0.0, 90.0)).unwrap();
+    p.set_bone_rotation(1, head_rotation(0.0, 0.0, 90.0))
+        .unwrap();
     // roll takes +Y to +X: (0, 2, -1) → (2, 0, -1)
     assert_close(p.evaluate().positions[0], [2.0, 15.0, -1.0], 1e-5);
 }
@@ -68,7 +73,8 @@ fn pitch_and_roll_on_the_neck() {
 #[test]
 fn bone_matrices_are_world_transforms_column_major() {
     let mut p = head_model();
-    p.set_bone_rotation(1, head_rotation(90.0, 0.0, 0.0)).unwrap();
+    p.set_bone_rotation(1, head_rotation(90.0, 0.0, 0.0))
+        .unwrap();
     p.set_bone_translation(0, Vec3::new(0.0, 1.0, 0.0)).unwrap();
     let posed = p.evaluate();
     let head = Mat4::from_cols_array(&posed.bone_matrices[2]);
@@ -91,10 +97,12 @@ fn a_fixed_axis_keeps_only_the_turn_about_that_axis() {
     // 90° about Y is dropped entirely; 90° about X is kept.
     p.set_bone_rotation(twist, rot(Vec3::Y, 90.0)).unwrap();
     assert_close(p.evaluate().positions[0], [1.0, 1.0, 0.0], 1e-6);
-    p.set_bone_rotation(twist, rot(Vec3::new(1.0, 0.0, 0.0), 90.0)).unwrap();
+    p.set_bone_rotation(twist, rot(Vec3::new(1.0, 0.0, 0.0), 90.0))
+        .unwrap();
     assert_close(p.evaluate().positions[0], [1.0, 0.0, 1.0], 1e-6);
     // About -X: the sign follows the axis it was given about.
-    p.set_bone_rotation(twist, rot(Vec3::new(-1.0, 0.0, 0.0), 90.0)).unwrap();
+    p.set_bone_rotation(twist, rot(Vec3::new(-1.0, 0.0, 0.0), 90.0))
+        .unwrap();
     assert_close(p.evaluate().positions[0], [1.0, 0.0, -1.0], 1e-6);
 }
 
@@ -125,6 +133,10 @@ fn levels_order_bones_and_after_physics_bones_come_last() {
     b.bone_mut(a).flags |= bone_flags::AFTER_PHYSICS;
     let skel = pmx_core::skeleton::Skeleton::new(&b.model);
     assert_eq!(skel.order, vec![early as u32, late as u32, a as u32]);
-    let levels: Vec<(bool, i32)> = skel.levels.iter().map(|l| (l.after_physics, l.layer)).collect();
+    let levels: Vec<(bool, i32)> = skel
+        .levels
+        .iter()
+        .map(|l| (l.after_physics, l.layer))
+        .collect();
     assert_eq!(levels, vec![(false, 0), (false, 2), (true, 0)]);
 }

@@ -43,7 +43,10 @@ fn leg() -> Builder {
         ],
     );
     b.vertex([0.0, 0.0, -1.0], UP, bdef1(ankle));
-    assert_eq!([hip, knee, ankle, ik, knee_d], [HIP, KNEE, ANKLE, IK, KNEE_D]);
+    assert_eq!(
+        [hip, knee, ankle, ik, knee_d],
+        [HIP, KNEE, ANKLE, IK, KNEE_D]
+    );
     b
 }
 
@@ -64,7 +67,10 @@ fn rotation(posed: &Posed, bone: usize) -> Quat {
 fn knee_angle(posed: &Posed) -> f32 {
     let local = rotation(posed, HIP).inverse() * rotation(posed, KNEE);
     let (axis, angle) = local.to_axis_angle();
-    assert!(axis.y.abs() < 1e-3 && axis.z.abs() < 1e-3, "knee turned about {axis:?}");
+    assert!(
+        axis.y.abs() < 1e-3 && axis.z.abs() < 1e-3,
+        "knee turned about {axis:?}"
+    );
     angle * axis.x.signum()
 }
 
@@ -86,7 +92,10 @@ fn moving_the_ik_bone_pulls_the_effector_onto_it() {
         let mut p = solve(target);
         let posed = p.evaluate();
         let ankle = position(posed, ANKLE);
-        assert!(ankle.distance(target) < 1e-3, "target {target}: ankle at {ankle}");
+        assert!(
+            ankle.distance(target) < 1e-3,
+            "target {target}: ankle at {ankle}"
+        );
         // The ankle's vertex comes along (it is one unit in front of the ankle).
         let v = Vec3::from(posed.positions[0]);
         assert!((v.distance(ankle) - 1.0).abs() < 1e-4);
@@ -121,7 +130,11 @@ fn a_bent_knee_points_forward() {
     // Ankle pulled straight up: the knee must come forward (-Z), the shin back.
     let mut p = solve(Vec3::new(0.0, 4.0, 0.0));
     let posed = p.evaluate();
-    assert!(position(posed, KNEE).z < -1.0, "knee at {}", position(posed, KNEE));
+    assert!(
+        position(posed, KNEE).z < -1.0,
+        "knee at {}",
+        position(posed, KNEE)
+    );
     assert!(position(posed, ANKLE).distance(Vec3::new(0.0, 4.0, 0.0)) < 1e-3);
 }
 
@@ -160,7 +173,8 @@ fn a_link_with_all_zero_limits_never_moves() {
         max: [0.0; 3],
     });
     let mut p = b.poser();
-    p.set_bone_translation(IK, Vec3::new(0.0, 3.0, -2.0)).unwrap();
+    p.set_bone_translation(IK, Vec3::new(0.0, 3.0, -2.0))
+        .unwrap();
     let posed = p.evaluate();
     let local = rotation(posed, HIP).inverse() * rotation(posed, KNEE);
     assert_quat_close(local, Quat::IDENTITY, 1e-7);

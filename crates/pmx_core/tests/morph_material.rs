@@ -88,7 +88,10 @@ fn target_minus_one_reaches_every_material_and_others_stay() {
     let (mut p, [mul, _, all]) = model();
     p.set_morph(mul, 1.0).unwrap();
     let untouched = p.evaluate().materials[1];
-    assert_eq!(untouched, pmx_core::MaterialParams::from_material(&Material::default()));
+    assert_eq!(
+        untouched,
+        pmx_core::MaterialParams::from_material(&Material::default())
+    );
     p.set_morph(all, 1.0).unwrap();
     let posed = p.evaluate();
     assert_eq!(posed.materials[0].diffuse, [0.0; 4]);

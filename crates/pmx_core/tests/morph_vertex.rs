@@ -71,5 +71,8 @@ fn bad_morph_references_are_typed_errors() {
     let e = p.set_morph_by_name("ないよ", 1.0).unwrap_err();
     assert_eq!(e.kind, ErrorKind::UnknownName);
     assert!(e.message.contains("ないよ"));
-    assert_eq!(p.set_morph(0, f32::NAN).unwrap_err().kind, ErrorKind::InvalidValue);
+    assert_eq!(
+        p.set_morph(0, f32::NAN).unwrap_err().kind,
+        ErrorKind::InvalidValue
+    );
 }

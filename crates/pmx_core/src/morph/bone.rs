@@ -33,7 +33,8 @@ impl BoneMorphs {
                     if item.bone >= 0 && (item.bone as usize) < bone_count {
                         out.bone.push(item.bone as u32);
                         out.translation.push(Vec3::from_array(item.translation));
-                        out.rotation.push(unit_or_identity(Quat::from_array(item.rotation)));
+                        out.rotation
+                            .push(unit_or_identity(Quat::from_array(item.rotation)));
                     }
                 }
             }
@@ -47,7 +48,13 @@ impl BoneMorphs {
     }
 
     /// Accumulates morph `morph` at `weight` into the per-bone morph inputs.
-    pub fn apply(&self, morph: usize, weight: f32, translation: &mut [Vec3], rotation: &mut [Quat]) {
+    pub fn apply(
+        &self,
+        morph: usize,
+        weight: f32,
+        translation: &mut [Vec3],
+        rotation: &mut [Quat],
+    ) {
         let (Some(&s), Some(&e)) = (self.starts.get(morph), self.starts.get(morph + 1)) else {
             return;
         };

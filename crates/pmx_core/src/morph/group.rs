@@ -137,7 +137,11 @@ impl MorphGraph {
                         Node::Group => kids
                             .iter()
                             .fold(0usize, |a, &(c, _)| a.saturating_add(leaves[c as usize])),
-                        Node::Flip => kids.iter().map(|&(c, _)| leaves[c as usize]).max().unwrap_or(0),
+                        Node::Flip => kids
+                            .iter()
+                            .map(|&(c, _)| leaves[c as usize])
+                            .max()
+                            .unwrap_or(0),
                     };
                     stack.pop();
                 }

@@ -162,7 +162,9 @@ impl MaterialMorphs {
         scratch.mul.fill([1.0; FIELDS]);
         scratch.add.fill([0.0; FIELDS]);
         for &(m, w) in active {
-            let (Some(&s), Some(&e)) = (self.starts.get(m as usize), self.starts.get(m as usize + 1)) else {
+            let (Some(&s), Some(&e)) =
+                (self.starts.get(m as usize), self.starts.get(m as usize + 1))
+            else {
                 continue;
             };
             for entry in &self.entries[s as usize..e as usize] {

@@ -26,7 +26,9 @@ impl UvMorphs {
             let channel = morph.kind.uv_channel();
             let usable = match channel {
                 Some(0) => true,
-                Some(k) => k <= channels && model.vertices.additional_uvs[k - 1].len() == vertex_count,
+                Some(k) => {
+                    k <= channels && model.vertices.additional_uvs[k - 1].len() == vertex_count
+                }
                 None => false,
             };
             if let (true, MorphOffsets::Uv(items)) = (usable, &morph.offsets) {

@@ -44,7 +44,13 @@ impl VertexMorphs {
     }
 
     /// Adds `weight` times morph `morph`'s offsets to `positions`.
-    pub fn apply(&self, morph: usize, weight: f32, positions: &mut [[f32; 3]], touched: &mut Touched) {
+    pub fn apply(
+        &self,
+        morph: usize,
+        weight: f32,
+        positions: &mut [[f32; 3]],
+        touched: &mut Touched,
+    ) {
         let (Some(&s), Some(&e)) = (self.starts.get(morph), self.starts.get(morph + 1)) else {
             return;
         };

@@ -35,7 +35,9 @@ impl AppendSource {
         let rotate = bone.has(bone_flags::APPEND_ROTATE);
         let translate = bone.has(bone_flags::APPEND_TRANSLATE);
         let append = bone.append?;
-        let valid = append.parent >= 0 && (append.parent as usize) < bone_count && append.parent as usize != index;
+        let valid = append.parent >= 0
+            && (append.parent as usize) < bone_count
+            && append.parent as usize != index;
         (valid && (rotate || translate) && append.ratio.is_finite()).then_some(AppendSource {
             source: append.parent as u32,
             ratio: append.ratio,

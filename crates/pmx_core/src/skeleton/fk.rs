@@ -9,7 +9,12 @@ use super::{append_transform, Level, Skeleton, SkeletonState};
 /// combined with the bone-morph input (`morph · user` and `user + morph`).
 /// IK rotations are cleared and world transforms reset to the bind pose, so
 /// a pose never depends on the previous one.
-pub fn begin(skel: &Skeleton, user_rotation: &[Quat], user_translation: &[Vec3], st: &mut SkeletonState) {
+pub fn begin(
+    skel: &Skeleton,
+    user_rotation: &[Quat],
+    user_translation: &[Vec3],
+    st: &mut SkeletonState,
+) {
     for (b, node) in skel.bones.iter().enumerate() {
         let mut rotation = user_rotation[b];
         if let Some(axis) = node.fixed_axis {

@@ -85,7 +85,12 @@ const NO_TURN2: f64 = 1.0e-14;
 impl IkSolver {
     /// The solver of bone `ik_bone`, or `None` when it has no usable IK
     /// (no IK data, target outside the table, no valid link).
-    pub fn new(model: &Model, ik_bone: usize, parents: &[Option<u32>], topo: &[u32]) -> Option<IkSolver> {
+    pub fn new(
+        model: &Model,
+        ik_bone: usize,
+        parents: &[Option<u32>],
+        topo: &[u32],
+    ) -> Option<IkSolver> {
         let n = model.bones.len();
         let ik = model.bones[ik_bone].ik.as_ref()?;
         let valid = |i: i32| i >= 0 && (i as usize) < n && i as usize != ik_bone;
@@ -273,7 +278,8 @@ impl IkSolver {
         if axis == DVec3::ZERO {
             return effector;
         }
-        let angle = (self.limit_angle * (ci + 1) as f64).min(to_effector.dot(to_goal).clamp(-1.0, 1.0).acos());
+        let angle = (self.limit_angle * (ci + 1) as f64)
+            .min(to_effector.dot(to_goal).clamp(-1.0, 1.0).acos());
         let mut ik = DQuat::from_axis_angle(axis, angle) * st.ik_rotation[b].as_dquat();
         if let Some(limits) = &link.limits {
             let local = st.rotation[b].as_dquat();

@@ -184,7 +184,8 @@ fn valid_parents(bones: &[Bone]) -> Vec<Option<u32>> {
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            (b.parent >= 0 && (b.parent as usize) < n && b.parent as usize != i).then_some(b.parent as u32)
+            (b.parent >= 0 && (b.parent as usize) < n && b.parent as usize != i)
+                .then_some(b.parent as u32)
         })
         .collect();
     // 0 unvisited, 1 on the current walk, 2 known to reach a root.
@@ -250,7 +251,11 @@ fn fixed_axis(b: &Bone) -> Option<Vec3> {
         return None;
     }
     let axis = Vec3::from_array(b.fixed_axis?);
-    Some(if axis.is_finite() { axis.normalize_or_zero() } else { Vec3::ZERO })
+    Some(if axis.is_finite() {
+        axis.normalize_or_zero()
+    } else {
+        Vec3::ZERO
+    })
 }
 
 /// The rotation whose columns are the bone's local X, Y, Z axes (from its

@@ -41,7 +41,11 @@ impl Linear4 {
 #[inline]
 fn scaled(m: &Affine3A, w: f32) -> Affine3A {
     Affine3A {
-        matrix3: Mat3A::from_cols(m.matrix3.x_axis * w, m.matrix3.y_axis * w, m.matrix3.z_axis * w),
+        matrix3: Mat3A::from_cols(
+            m.matrix3.x_axis * w,
+            m.matrix3.y_axis * w,
+            m.matrix3.z_axis * w,
+        ),
         translation: m.translation * w,
     }
 }
@@ -62,7 +66,13 @@ fn transform(m: &Affine3A, p: [f32; 3], n: [f32; 3]) -> (Vec3A, Vec3A) {
     )
 }
 
-pub fn skin_linear1(items: &[Linear1], bones: &BoneInputs, pos: &[[f32; 3]], nrm: &[[f32; 3]], out: &mut Outputs) {
+pub fn skin_linear1(
+    items: &[Linear1],
+    bones: &BoneInputs,
+    pos: &[[f32; 3]],
+    nrm: &[[f32; 3]],
+    out: &mut Outputs,
+) {
     for it in items {
         let (p, n) = (pos[it.v as usize], nrm[it.v as usize]);
         let b = it.bone as usize;
@@ -75,7 +85,13 @@ pub fn skin_linear1(items: &[Linear1], bones: &BoneInputs, pos: &[[f32; 3]], nrm
     }
 }
 
-pub fn skin_linear2(items: &[Linear2], bones: &BoneInputs, pos: &[[f32; 3]], nrm: &[[f32; 3]], out: &mut Outputs) {
+pub fn skin_linear2(
+    items: &[Linear2],
+    bones: &BoneInputs,
+    pos: &[[f32; 3]],
+    nrm: &[[f32; 3]],
+    out: &mut Outputs,
+) {
     for it in items {
         let (p, n) = (pos[it.v as usize], nrm[it.v as usize]);
         let [b0, b1] = [it.bones[0] as usize, it.bones[1] as usize];
@@ -90,7 +106,13 @@ pub fn skin_linear2(items: &[Linear2], bones: &BoneInputs, pos: &[[f32; 3]], nrm
     }
 }
 
-pub fn skin_linear4(items: &[Linear4], bones: &BoneInputs, pos: &[[f32; 3]], nrm: &[[f32; 3]], out: &mut Outputs) {
+pub fn skin_linear4(
+    items: &[Linear4],
+    bones: &BoneInputs,
+    pos: &[[f32; 3]],
+    nrm: &[[f32; 3]],
+    out: &mut Outputs,
+) {
     for it in items {
         let (p, n) = (pos[it.v as usize], nrm[it.v as usize]);
         let b = it.bones.map(|b| b as usize);
@@ -98,8 +120,8 @@ pub fn skin_linear4(items: &[Linear4], bones: &BoneInputs, pos: &[[f32; 3]], nrm
             out.write(it.v, p, n);
         } else {
             let mut m = scaled(&bones.skin[b[0]], it.weights[0]);
-            for k in 1..4 {
-                add_scaled(&mut m, &bones.skin[b[k]], it.weights[k]);
+            for (&bk, &wk) in b.iter().zip(&it.weights).skip(1) {
+                add_scaled(&mut m, &bones.skin[bk], wk);
             }
             let (p, n) = transform(&m, p, n);
             out.write_transformed(it.v, p, n);

@@ -70,10 +70,14 @@ impl Skin {
             let v = v as u32;
             let (bones, weights, n): ([i32; 4], [f32; 4], usize) = match *deform {
                 Deform::Bdef1 { bone } => ([bone, -1, -1, -1], [1.0, 0.0, 0.0, 0.0], 1),
-                Deform::Bdef2 { bones, weight } | Deform::Sdef { bones, weight, .. } => {
-                    ([bones[0], bones[1], -1, -1], [weight, 1.0 - weight, 0.0, 0.0], 2)
+                Deform::Bdef2 { bones, weight } | Deform::Sdef { bones, weight, .. } => (
+                    [bones[0], bones[1], -1, -1],
+                    [weight, 1.0 - weight, 0.0, 0.0],
+                    2,
+                ),
+                Deform::Bdef4 { bones, weights } | Deform::Qdef { bones, weights } => {
+                    (bones, weights, 4)
                 }
-                Deform::Bdef4 { bones, weights } | Deform::Qdef { bones, weights } => (bones, weights, 4),
             };
             // Valid, non-zero, merged.
             let mut pairs: [(u32, f32); 4] = [(0, 0.0); 4];
@@ -103,8 +107,16 @@ impl Skin {
             }
             let pairs = &pairs[..count];
             match (*deform, count) {
-                (_, 1) => skin.linear1.push(bdef::Linear1 { v, bone: pairs[0].0 }),
-                (Deform::Sdef { bones, c, r0, r1, .. }, 2) => {
+                (_, 1) => skin.linear1.push(bdef::Linear1 {
+                    v,
+                    bone: pairs[0].0,
+                }),
+                (
+                    Deform::Sdef {
+                        bones, c, r0, r1, ..
+                    },
+                    2,
+                ) => {
                     // Keep the stored bone order so C/R0/R1 stay with their bones.
                     let (w0, w1) = if pairs[0].0 == bones[0] as u32 {
                         (pairs[0].1, pairs[1].1)
@@ -143,7 +155,13 @@ impl Skin {
 
     /// Skins every vertex: `positions` are the morphed bind positions,
     /// `normals` the bind normals.
-    pub fn apply(&self, bones: &BoneInputs, positions: &[[f32; 3]], normals: &[[f32; 3]], out: &mut Outputs) {
+    pub fn apply(
+        &self,
+        bones: &BoneInputs,
+        positions: &[[f32; 3]],
+        normals: &[[f32; 3]],
+        out: &mut Outputs,
+    ) {
         for &v in &self.unbound {
             out.write(v, positions[v as usize], normals[v as usize]);
         }
@@ -156,7 +174,12 @@ impl Skin {
 }
 
 /// Rotation and dual quaternion parts of skin matrices, for SDEF and QDEF.
-pub fn rotations_and_duals(skin: &[Affine3A], at_rest: &[bool], rotation: &mut [Quat], dual: Option<&mut [Quat]>) {
+pub fn rotations_and_duals(
+    skin: &[Affine3A],
+    at_rest: &[bool],
+    rotation: &mut [Quat],
+    dual: Option<&mut [Quat]>,
+) {
     for (b, m) in skin.iter().enumerate() {
         rotation[b] = if at_rest[b] {
             Quat::IDENTITY

@@ -36,7 +36,13 @@ pub fn dual_part(r: Quat, t: Vec3) -> Quat {
     Quat::from_xyzw(t.x, t.y, t.z, 0.0) * r * 0.5
 }
 
-pub fn skin(items: &[Qdef], bones: &BoneInputs, pos: &[[f32; 3]], nrm: &[[f32; 3]], out: &mut Outputs) {
+pub fn skin(
+    items: &[Qdef],
+    bones: &BoneInputs,
+    pos: &[[f32; 3]],
+    nrm: &[[f32; 3]],
+    out: &mut Outputs,
+) {
     for it in items {
         let (p, n) = (pos[it.v as usize], nrm[it.v as usize]);
         let b = it.bones.map(|b| b as usize);
@@ -47,17 +53,14 @@ pub fn skin(items: &[Qdef], bones: &BoneInputs, pos: &[[f32; 3]], nrm: &[[f32; 3
         let pivot = bones.rotation[b[0]];
         let mut real = Quat::from_xyzw(0.0, 0.0, 0.0, 0.0);
         let mut dual = Quat::from_xyzw(0.0, 0.0, 0.0, 0.0);
-        for k in 0..4 {
-            let mut w = it.weights[k];
-            if w == 0.0 {
+        for (&bk, &wk) in b.iter().zip(&it.weights) {
+            if wk == 0.0 {
                 continue;
             }
-            let r = bones.rotation[b[k]];
-            if r.dot(pivot) < 0.0 {
-                w = -w;
-            }
-            real = real + r * w;
-            dual = dual + bones.dual[b[k]] * w;
+            let r = bones.rotation[bk];
+            let w = if r.dot(pivot) < 0.0 { -wk } else { wk };
+            real += r * w;
+            dual += bones.dual[bk] * w;
         }
         let len = real.length();
         if len == 0.0 {

@@ -45,7 +45,13 @@ impl Sdef {
     }
 }
 
-pub fn skin(items: &[Sdef], bones: &BoneInputs, pos: &[[f32; 3]], nrm: &[[f32; 3]], out: &mut Outputs) {
+pub fn skin(
+    items: &[Sdef],
+    bones: &BoneInputs,
+    pos: &[[f32; 3]],
+    nrm: &[[f32; 3]],
+    out: &mut Outputs,
+) {
     for it in items {
         let (p, n) = (pos[it.v as usize], nrm[it.v as usize]);
         let [b0, b1] = [it.bones[0] as usize, it.bones[1] as usize];

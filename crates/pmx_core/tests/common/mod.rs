@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+pub mod rich;
+
 use pmx_core::glam::{Quat, Vec3};
 use pmx_core::{
     bone_flags, Append, Bone, Deform, GroupOffset, Ik, IkLink, Material, Model, Morph, MorphKind,
@@ -36,7 +38,15 @@ impl Builder {
     }
 
     /// Makes `bone` take `ratio` of `source`'s rotation (and translation if asked).
-    pub fn append(&mut self, bone: usize, source: usize, ratio: f32, rotate: bool, translate: bool, local: bool) {
+    pub fn append(
+        &mut self,
+        bone: usize,
+        source: usize,
+        ratio: f32,
+        rotate: bool,
+        translate: bool,
+        local: bool,
+    ) {
         let b = &mut self.model.bones[bone];
         b.append = Some(Append {
             parent: source as i32,
@@ -53,7 +63,14 @@ impl Builder {
         }
     }
 
-    pub fn ik(&mut self, bone: usize, target: usize, loop_count: i32, limit_angle: f32, links: Vec<IkLink>) {
+    pub fn ik(
+        &mut self,
+        bone: usize,
+        target: usize,
+        loop_count: i32,
+        limit_angle: f32,
+        links: Vec<IkLink>,
+    ) {
         let b = &mut self.model.bones[bone];
         b.flags |= bone_flags::IK | bone_flags::TRANSLATABLE;
         b.ik = Some(Ik {
