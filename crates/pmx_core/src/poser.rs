@@ -419,10 +419,34 @@ impl Poser {
     /// row `i` (normalised as by `set_bone_rotation`), so it equals setting
     /// those and calling [`Poser::evaluate`]. The poser itself is unchanged.
     ///
-    /// Poses are spread over the available cores (`std::thread::scope`, each
-    /// thread with its own scratch state) when there are enough of them.
+    /// Poses are spread over all available cores (`std::thread::scope`, each
+    /// thread with its own scratch state) when there are at least 16 per
+    /// thread; see [`Poser::evaluate_batch_on`] to choose the thread count.
     pub fn evaluate_batch(
         &self,
+        morph_weights: &[f32],
+        bones: &[usize],
+        bone_rotations: &[[f32; 4]],
+        positions_out: &mut [f32],
+        normals_out: &mut [f32],
+    ) -> Result<()> {
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        self.evaluate_batch_on(
+            cores,
+            morph_weights,
+            bones,
+            bone_rotations,
+            positions_out,
+            normals_out,
+        )
+    }
+
+    /// [`Poser::evaluate_batch`] on at most `threads` threads (0 or 1: on
+    /// the calling thread only). A process that already runs one worker per
+    /// core (the render service) wants 1; the results are identical either way.
+    pub fn evaluate_batch_on(
+        &self,
+        threads: usize,
         morph_weights: &[f32],
         bones: &[usize],
         bone_rotations: &[[f32; 4]],
@@ -508,11 +532,7 @@ impl Poser {
             }
         };
 
-        let threads = std::thread::available_parallelism()
-            .map(NonZeroUsize::get)
-            .unwrap_or(1)
-            .min(n / MIN_POSES_PER_THREAD)
-            .max(1);
+        let threads = threads.min(n / MIN_POSES_PER_THREAD).max(1);
         if threads == 1 || stride == 0 {
             run(0, positions_out, normals_out);
             return Ok(());
@@ -533,4 +553,4 @@ impl Poser {
 }
 
 /// Below this many poses per thread, spawning costs more than it saves.
-const MIN_POSES_PER_THREAD: usize = 4;
+const MIN_POSES_PER_THREAD: usize = 16;

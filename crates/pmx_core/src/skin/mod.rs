@@ -66,7 +66,8 @@ impl Skin {
     pub fn new(model: &Model) -> Skin {
         let bone_count = model.bones.len();
         let mut skin = Skin::default();
-        for (v, deform) in model.vertices.deforms.iter().enumerate() {
+        let vertex_count = model.vertices.len();
+        for (v, deform) in model.vertices.deforms.iter().enumerate().take(vertex_count) {
             let v = v as u32;
             let (bones, weights, n): ([i32; 4], [f32; 4], usize) = match *deform {
                 Deform::Bdef1 { bone } => ([bone, -1, -1, -1], [1.0, 0.0, 0.0, 0.0], 1),
