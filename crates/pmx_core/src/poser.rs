@@ -393,7 +393,10 @@ impl Poser {
         self.input.translations.fill(Vec3::ZERO);
     }
 
-    /// Poses the model. Allocates nothing after construction.
+    /// Poses the model in MMD's update order (morphs → bones level by level,
+    /// FK + append then IK → after-physics bones → skinning; see
+    /// `evaluate_pose`, where the order is written out). Allocates nothing
+    /// after construction; the zero pose reproduces the bind pose bit for bit.
     pub fn evaluate(&mut self) -> &Posed {
         let p = &mut self.posed;
         let target = Target {

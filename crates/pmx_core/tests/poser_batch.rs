@@ -89,3 +89,17 @@ fn batch_checks_its_arguments() {
     // Zero poses: nothing to do.
     p.evaluate_batch(&[], &[], &[], &mut [], &mut []).unwrap();
 }
+
+#[test]
+fn batch_on_several_threads_equals_batch_on_one() {
+    let p = rich_model().poser();
+    let (n, m, v) = (70, p.model().morphs.len(), p.model().vertices.len());
+    let (weights, rotations) = weights_and_rotations(n, m);
+    let mut one = (vec![0.0; n * v * 3], vec![0.0; n * v * 3]);
+    let mut four = (vec![1.0; n * v * 3], vec![1.0; n * v * 3]);
+    p.evaluate_batch_on(1, &weights, &[2, 3], &rotations, &mut one.0, &mut one.1)
+        .unwrap();
+    p.evaluate_batch_on(4, &weights, &[2, 3], &rotations, &mut four.0, &mut four.1)
+        .unwrap();
+    assert_eq!(one, four);
+}

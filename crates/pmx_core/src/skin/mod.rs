@@ -163,6 +163,12 @@ impl Skin {
         normals: &[[f32; 3]],
         out: &mut Outputs,
     ) {
+        if bones.at_rest.iter().all(|&r| r) {
+            // Nothing moved: every vertex is a copy.
+            out.positions.copy_from_slice(positions.as_flattened());
+            out.normals.copy_from_slice(normals.as_flattened());
+            return;
+        }
         for &v in &self.unbound {
             out.write(v, positions[v as usize], normals[v as usize]);
         }
