@@ -1,6 +1,6 @@
 //! Material morphs and the material parameters they produce.
 //!
-//! MMD's rule (as in MMD itself, saba and babylon-mmd): for each material,
+//! The rule (MMD's, as PMXEditor documents it): for each material,
 //! every *multiply* offset of every active morph contributes a factor
 //! `lerp(1, value, weight) = (1 - weight) + value * weight`, all factors
 //! multiplied together; every *add* offset contributes `value * weight`,
@@ -9,8 +9,10 @@
 //! base: they start at multiply `(1, 1, 1, 1)` and add `(0, 0, 0, 0)` and are
 //! handed to the renderer as those two factors (`colour * mul + add`).
 //! Multiplication is therefore applied before addition regardless of morph
-//! order. An offset with material `-1` applies to every material; other
-//! indices outside the table are ignored.
+//! order. (babylon-mmd instead applies each morph to the running value in
+//! morph order; the two differ only when a multiply morph comes after an add
+//! morph on the same material.) An offset with material `-1` applies to
+//! every material; other indices outside the table are ignored.
 
 use crate::model::{Material, MaterialOffset, MaterialOp, Model, MorphOffsets};
 
