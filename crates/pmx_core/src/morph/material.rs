@@ -1,6 +1,6 @@
 //! Material morphs and the material parameters they produce.
 //!
-//! The rule (MMD's, as PMXEditor documents it): for each material,
+//! The rule: for each material,
 //! every *multiply* offset of every active morph contributes a factor
 //! `lerp(1, value, weight) = (1 - weight) + value * weight`, all factors
 //! multiplied together; every *add* offset contributes `value * weight`,
