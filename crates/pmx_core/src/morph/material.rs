@@ -1,10 +1,9 @@
 //! Material morphs and the material parameters they produce.
 //!
-//! The rule: for each material,
-//! every *multiply* offset of every active morph contributes a factor
-//! `lerp(1, value, weight) = (1 - weight) + value * weight`, all factors
-//! multiplied together; every *add* offset contributes `value * weight`,
-//! all summed. The result is `base * product + sum` for the material's own
+//! The rule: for each material, every *multiply* offset of every active
+//! morph contributes a factor `lerp(1, value, weight) = (1 - weight) +
+//! value * weight`, all factors multiplied together; every *add* offset
+//! contributes `value * weight`, all summed. The result is `base * product + sum` for the material's own
 //! colours and sizes. The three texture tints (texture, sphere, toon) have no
 //! base: they start at multiply `(1, 1, 1, 1)` and add `(0, 0, 0, 0)` and are
 //! handed to the renderer as those two factors (`colour * mul + add`).
