@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import numpy as np
 from PIL import Image
 
-from animeceleb.render.mesh import MATERIAL_COLUMNS, material_table, MaterialData
+from animeceleb.render.mesh import MATERIAL_COLUMNS, MaterialData, material_table
 
 NECK = np.array([0.0, 9.0, 0.0], dtype=np.float32)
 HEAD_CENTER = np.array([0.0, 10.0, 0.0], dtype=np.float32)

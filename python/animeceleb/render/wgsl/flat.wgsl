@@ -8,5 +8,5 @@ fn shade(s: Surface) -> vec4f {
 }
 
 fn edge(s: Surface) -> vec4f {
-    return albedo(s);
+    return vec4f(albedo(s).rgb, edge_outline(s).a);
 }

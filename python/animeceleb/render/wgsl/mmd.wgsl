@@ -5,7 +5,7 @@
 //!include lighting.wgsl
 
 fn toon_term(s: Surface) -> vec3f {
-    // sampled unconditionally by the caller's branch-free path: t_toon is white when no toon
+    // t_toon is white when the material has no toon; no derivatives needed (explicit level)
     let c = textureSampleLevel(t_toon, clamp_sampler, vec2f(0.5, 0.5 - 0.5 * n_dot_l(s)), 0.0);
     return c.rgb * s.m.toon_mul.rgb + s.m.toon_add.rgb;
 }

@@ -12,5 +12,5 @@ fn shade(s: Surface) -> vec4f {
 }
 
 fn edge(s: Surface) -> vec4f {
-    return shade(s);
+    return vec4f(shade(s).rgb, edge_outline(s).a);
 }
