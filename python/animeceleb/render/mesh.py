@@ -121,6 +121,7 @@ class MeshData:
     head_weights: np.ndarray | None = None  # (V,) weight on 頭 and its descendants
     neck_position: np.ndarray | None = None  # (3,) position of 首; None: the model can't be framed
     name: str = ""
+    has_uv_morphs: bool = False  # frames carry UVs worth uploading
 
     def __post_init__(self) -> None:
         self.positions = np.ascontiguousarray(self.positions, dtype=np.float32).reshape(-1, 3)
@@ -191,6 +192,7 @@ class MeshData:
             head_weights=head_weights,
             neck_position=neck,
             name=str(getattr(model, "name", "")),
+            has_uv_morphs=any(m.kind == "uv" for m in getattr(model, "morphs", ())),
         )
 
 
@@ -215,8 +217,9 @@ def head_bone_names(names: Sequence[str], parents: Sequence[int]) -> list[str]:
 
 def _bone_weights(model: Any, bone_set: Iterable[str], names: Sequence[str]) -> np.ndarray:
     bone_set = list(bone_set)
-    if hasattr(model, "skin_bone_weights"):
-        return np.asarray(model.skin_bone_weights(bone_set), dtype=np.float32)
+    for method in ("bone_weights", "skin_bone_weights"):
+        if hasattr(model, method):
+            return np.asarray(getattr(model, method)(bone_set), dtype=np.float32)
     index = np.zeros(len(names) + 1, dtype=bool)
     lookup = {n: i for i, n in enumerate(names)}
     for n in bone_set:

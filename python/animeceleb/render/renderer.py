@@ -113,6 +113,7 @@ class _GpuModel:
     source: Any = None  # the animeceleb model, when built from one
     poser: Any = None
     morph_names: frozenset[str] = field(default_factory=frozenset)
+    uvs_changed: bool = False  # the UV buffer holds a frame's UVs, not the mesh's
 
 
 class Renderer:
@@ -361,8 +362,9 @@ class Renderer:
         if yaw or pitch or roll:
             poser.set_bone_rotation("首", float(yaw), float(pitch), float(roll))
         r = poser.evaluate()
-        return FrameData(positions=r.positions, normals=r.normals,
-                         uvs=getattr(r, "uvs", None), materials=getattr(r, "materials", None))
+        uvs = getattr(r, "uvs", None) if gm.mesh.has_uv_morphs else None
+        return FrameData(positions=r.positions, normals=r.normals, uvs=uvs,
+                         materials=getattr(r, "materials", None))
 
     # ----- drawing -----------------------------------------------------------------------
 
@@ -372,6 +374,10 @@ class Renderer:
         q.write_buffer(gm.normals, 0, np.ascontiguousarray(frame.normals, dtype=np.float32))
         if frame.uvs is not None:
             q.write_buffer(gm.uvs, 0, np.ascontiguousarray(frame.uvs, dtype=np.float32))
+            gm.uvs_changed = True
+        elif gm.uvs_changed:  # back to the mesh's own UVs
+            q.write_buffer(gm.uvs, 0, gm.mesh.uvs)
+            gm.uvs_changed = False
         rows = gm.base_materials if frame.materials is None else np.asarray(frame.materials)
         rows = rows[:, :MATERIAL_ROW]
         gpu = gm.gpu_static.copy()
