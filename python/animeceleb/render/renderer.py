@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -112,7 +113,7 @@ class _GpuModel:
     base_materials: np.ndarray  # (M, MATERIAL_ROW) neutral rows
     source: Any = None  # the animeceleb model, when built from one
     poser: Any = None
-    morph_names: frozenset[str] = field(default_factory=frozenset)
+    morph_names: dict[str, str] = field(default_factory=dict)  # name or folded name -> name
     uvs_changed: bool = False  # the UV buffer holds a frame's UVs, not the mesh's
 
 
@@ -281,7 +282,7 @@ class Renderer:
             gm = self._build_model(MeshData.from_model(model))
             gm.source = model
             gm.poser = model.poser()
-            gm.morph_names = frozenset(m.name for m in model.morphs)
+            gm.morph_names = _morph_lookup([m.name for m in model.morphs])
         self._models[key] = gm
         while len(self._models) > self.max_models:
             self._models.popitem(last=False)
@@ -357,8 +358,9 @@ class Renderer:
         poser = gm.poser
         poser.reset()
         for name, w in weights.items():
-            if name in gm.morph_names:
-                poser.set_morph(name, float(w))
+            own = gm.morph_names.get(name) or gm.morph_names.get(_fold(name))
+            if own is not None:
+                poser.set_morph(own, float(w))
         if yaw or pitch or roll:
             poser.set_bone_rotation("首", float(yaw), float(pitch), float(roll))
         r = poser.evaluate()
@@ -547,6 +549,21 @@ def _per_item(value: Any, n: int, what: str) -> list[Any]:
     if len(values) != n:
         raise ValueError(f"{what}: expected one value or {n}, got {len(values)}")
     return values
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def _morph_lookup(names: Sequence[str]) -> dict[str, str]:
+    """Morph names by themselves and by their width/case-folded form (ｳｨﾝｸ２右 = ウィンク２右),
+    exact names first."""
+    lookup: dict[str, str] = {}
+    for n in names:
+        lookup.setdefault(n, n)
+    for n in names:
+        lookup.setdefault(_fold(n), n)
+    return lookup
 
 
 def _unpremultiply(img: np.ndarray) -> None:

@@ -32,7 +32,7 @@ STYLES: tuple[Style, ...] = (
     Style("S2", "cel", "cel.wgsl", "hard two-tone cel shading, outline", (0.1, 0.72, 0.55, 0.75)),
     Style("S3", "flat", "flat.wgsl", "unlit albedo: texture x diffuse"),
     # params: ambient, diffuse gain, specular gain
-    Style("S4", "soft", "soft.wgsl", "smooth Lambert + Blinn-Phong", (0.32, 1.05, 0.35, 0.0)),
+    Style("S4", "soft", "soft.wgsl", "smooth Lambert + Blinn-Phong", (0.45, 1.0, 0.35, 0.0)),
 )
 
 _BY_NAME = {k: s for s in STYLES for k in (s.code.lower(), s.name.lower())}

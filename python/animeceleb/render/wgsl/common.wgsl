@@ -86,7 +86,11 @@ fn vs_edge(
     if (len_n > 1e-6) {
         dir = n / len_n;
     }
-    let pixels = materials[mat].info.x * edge_scale * frame.light.z;
+    // at least one pixel wide where there is an edge: thinner lines rasterize as dots
+    var pixels = materials[mat].info.x * edge_scale * frame.light.z;
+    if (pixels > 0.0) {
+        pixels = max(pixels, 1.0);
+    }
     out.clip = vec4f(clip.xy + dir * pixels * frame.light.y * clip.w, clip.zw);
     out.normal = normal;
     out.uv = uv;
