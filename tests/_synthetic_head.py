@@ -85,10 +85,17 @@ class SyntheticModel:
     material_morphs: dict = field(default_factory=dict)  # name -> {material: {column: value}}
     name: str = "synthetic head"
 
-    def skin_bone_weights(self, names):
+    def bone_weights(self, names):
+        if "首" in names:
+            return self.neck_mask.astype(np.float32)
         return (self.head_mask if "頭" in names else np.zeros(len(self.positions))).astype(
             np.float32
         )
+
+    def vertex_morph(self, name):
+        offsets = self.vertex_morphs[name]
+        indices = np.flatnonzero(np.abs(offsets).sum(axis=1) > 0)
+        return indices.astype(np.uint32), offsets[indices].astype(np.float32)
 
     def poser(self):
         return SyntheticPoser(self)
@@ -154,6 +161,11 @@ def make_model(directory: Path, *, missing_texture: bool = False) -> SyntheticMo
     textures = [skin_tex, "TEX\\SHINE.SPA"]
 
     parts = []  # (name, arrays, material kwargs, head?, turns?)
+    parts.append(("body", _sphere((0, 6.3, 0.1), (1.6, 2.0, 0.9)), dict(
+        diffuse=(0.3, 0.4, 0.8, 1.0), ambient=(0.15, 0.2, 0.4), flags=0x10, toon_shared=2,
+        edge_size=1.0), False))
+    parts.append(("feet", _sphere((0, 0.5, 0), (1.0, 0.5, 1.0)), dict(
+        diffuse=(0.2, 0.2, 0.2, 1.0), ambient=(0.1, 0.1, 0.1)), False))
     parts.append(("neck", _sphere((0, 8.7, 0), (0.38, 0.7, 0.38)), dict(
         diffuse=(0.95, 0.8, 0.75, 1.0), ambient=(0.5, 0.4, 0.38), flags=0x10, toon_shared=1,
         edge_size=1.0), False))
@@ -186,7 +198,9 @@ def make_model(directory: Path, *, missing_texture: bool = False) -> SyntheticMo
     pos, nrm, uv = np.concatenate(pos), np.concatenate(nrm), np.concatenate(uv)
     head_mask = np.concatenate(head)
     # The neck's upper half turns with 首 too.
-    neck_mask = head_mask | (np.arange(len(pos)) < ranges["neck"][1]) & (pos[:, 1] > 8.8)
+    index = np.arange(len(pos))
+    in_neck = (index >= ranges["neck"][0]) & (index < ranges["neck"][1])
+    neck_mask = head_mask | in_neck & (pos[:, 1] > 8.8)
 
     def offsets(name, fn):
         d = np.zeros_like(pos)
@@ -203,11 +217,12 @@ def make_model(directory: Path, *, missing_texture: bool = False) -> SyntheticMo
         [0 * p[:, 0], np.where(p[:, 1] < 9.45, -0.25, 0.02) * np.ones(len(p)), 0 * p[:, 0]], 1))
     vertex_morphs = {
         "まばたき": close_r + close_l,
-        "ウィンク２右": close_r,
+        "ｳｨﾝｸ２右": close_r,  # half-width, as in Gene: matched to ウィンク２右 width-folded
         "ウィンク２": close_l,
         "あ": mouth_open,
     }
-    material_morphs = {"照れ": {5: {"diffuse": (1.0, 0.3, 0.4, 0.8)}}}
+    blush = [m.name for m in materials].index("blush")
+    material_morphs = {"照れ": {blush: {"diffuse": (1.0, 0.3, 0.4, 0.8)}}}
     morphs = [SimpleNamespace(name=k, kind="vertex", panel=1) for k in vertex_morphs]
     morphs.append(SimpleNamespace(name="照れ", kind="material", panel=4))
     bones = [

@@ -161,3 +161,16 @@ def test_unpremultiply():
 def test_batch_checks_lengths(r, model):
     with pytest.raises(ValueError):
         r.render_batch(model, [None, None], ["S1"], 0.6)
+
+
+def test_culled_triangles_never_show(r, model):
+    gm = r.prepare(model)
+    assert gm.culled is not None  # the feet are far below the frame
+    assert gm.culled[2].sum() < gm.index_count.sum()
+    for p in (pose(), pose(yaw=20, pitch=-20, roll=20), pose(yaw=-20, pitch=20, mouth_a=1)):
+        frame = r.pose_model(gm, p)
+        assert frame.head_turn is not None
+        culled = r.render_frame(model, frame, "S1")
+        frame.head_turn = None  # unknown turn: every triangle is drawn
+        full = r.render_frame(model, frame, "S1")
+        assert culled.tobytes() == full.tobytes()

@@ -104,6 +104,9 @@ class FrameData:
     normals: np.ndarray
     uvs: np.ndarray | None = None
     materials: np.ndarray | None = None
+    # |yaw| + |pitch| + |roll| of the head in degrees, which bounds how far 首 turned; None:
+    # unknown (the renderer then draws every triangle instead of its culled set)
+    head_turn: float | None = None
 
 
 @dataclass
@@ -122,6 +125,9 @@ class MeshData:
     neck_position: np.ndarray | None = None  # (3,) position of 首; None: the model can't be framed
     name: str = ""
     has_uv_morphs: bool = False  # frames carry UVs worth uploading
+    # For culling what the camera can never see (renderer.py); None: unknown, nothing is culled.
+    turn_weights: np.ndarray | None = None  # (V,) weight on 首 and its descendants
+    morph_reach: np.ndarray | None = None  # (V,) sum over vertex morphs of |offset|
 
     def __post_init__(self) -> None:
         self.positions = np.ascontiguousarray(self.positions, dtype=np.float32).reshape(-1, 3)
@@ -156,10 +162,13 @@ class MeshData:
         neck = None
         if "首" in names:
             neck = np.asarray(bones[names.index("首")].position, dtype=np.float32)
-        head_weights = None
-        head_set = head_bone_names(names, [b.parent for b in bones])
+        parents = [b.parent for b in bones]
+        head_weights = turn_weights = None
+        head_set = head_bone_names(names, parents)
         if head_set:
             head_weights = _bone_weights(model, head_set, names)
+        if neck is not None:
+            turn_weights = _bone_weights(model, head_bone_names(names, parents, "首"), names)
         materials = [
             MaterialData(
                 name=m.name,
@@ -193,14 +202,16 @@ class MeshData:
             neck_position=neck,
             name=str(getattr(model, "name", "")),
             has_uv_morphs=any(m.kind == "uv" for m in getattr(model, "morphs", ())),
+            turn_weights=turn_weights,
+            morph_reach=_morph_reach(model),
         )
 
 
-def head_bone_names(names: Sequence[str], parents: Sequence[int]) -> list[str]:
-    """頭 and all its descendants, by name ([] when the model has no 頭)."""
-    if "頭" not in names:
+def head_bone_names(names: Sequence[str], parents: Sequence[int], root: str = "頭") -> list[str]:
+    """``root`` (頭) and all its descendants, by name ([] when the model has no such bone)."""
+    if root not in names:
         return []
-    head = list(names).index("頭")
+    head = list(names).index(root)
     children: dict[int, list[int]] = {}
     for i, p in enumerate(parents):
         children.setdefault(int(p), []).append(i)
@@ -228,3 +239,16 @@ def _bone_weights(model: Any, bone_set: Iterable[str], names: Sequence[str]) -> 
     weights = np.asarray(model.deform_weights, dtype=np.float32)
     bones = np.where(bones < 0, len(names), bones)
     return (weights * index[bones]).sum(axis=1).astype(np.float32)
+
+
+def _morph_reach(model: Any) -> np.ndarray | None:
+    """How far vertex morphs can move each vertex (sum of offset lengths), or None."""
+    if not hasattr(model, "vertex_morph"):
+        return None
+    reach = np.zeros(len(model.positions), dtype=np.float32)
+    for m in model.morphs:
+        if m.kind == "vertex":
+            indices, offsets = model.vertex_morph(m.name)
+            np.add.at(reach, np.asarray(indices, dtype=np.int64),
+                      np.linalg.norm(np.asarray(offsets, dtype=np.float32), axis=1))
+    return reach

@@ -40,6 +40,9 @@ DEPTH_FORMAT = wgpu.TextureFormat.depth24plus
 # Direction the light travels (world): from the camera side (-Z), above, and from image right.
 LIGHT_DIRECTION = np.array([-0.3, -0.5, 1.0], dtype=np.float32) / np.linalg.norm([-0.3, -0.5, 1.0])
 DEFAULT_LIGHT = 0.6  # MMD's default light colour, 154/255
+# Triangles the camera can't see are culled once per model, assuming the head turns (sum of
+# |yaw|, |pitch|, |roll|) at most this much; frames beyond it draw every triangle.
+CULL_TURN_DEGREES = 60.0
 EDGE_PIXELS = 1.25  # outline width in pixels per unit of edge size, at 256 px
 GPU_MATERIAL_FLOATS = 44  # 11 vec4f, common.wgsl's Material
 FRAME_FLOATS = 28  # mat4x4f + 3 vec4f
@@ -106,6 +109,7 @@ class _GpuModel:
     material_groups: list[wgpu.GPUBindGroup]
     first_index: np.ndarray  # (M,)
     index_count: np.ndarray  # (M,)
+    culled: tuple[wgpu.GPUBuffer, np.ndarray, np.ndarray] | None  # indices, firsts, counts
     texture_alpha: np.ndarray  # (M,) bool: the colour texture has transparent texels
     double_sided: np.ndarray  # (M,) bool
     has_edge: np.ndarray  # (M,) bool
@@ -335,13 +339,26 @@ class Renderer:
             ]))
         counts = np.array([m.index_count for m in mesh.materials], dtype=np.int64)
         firsts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        culled = None
+        keep = _visible_triangles(mesh, camera)
+        if keep is not None and keep.mean() < 0.9:
+            n_tri = int(counts.sum()) // 3
+            faces, keep = mesh.faces[:n_tri], keep[:n_tri]
+            owner = np.repeat(np.arange(m_count), counts // 3)
+            kept = np.ascontiguousarray(faces[keep])
+            c_counts = 3 * np.bincount(owner[keep], minlength=m_count).astype(np.int64)
+            c_firsts = np.concatenate([[0], np.cumsum(c_counts)[:-1]]).astype(np.int64)
+            c_buf = d.create_buffer(size=max(kept.nbytes, 16),
+                                    usage=wgpu.BufferUsage.INDEX | wgpu.BufferUsage.COPY_DST)
+            d.queue.write_buffer(c_buf, 0, kept)
+            culled = (c_buf, c_firsts, c_counts)
         return _GpuModel(
             mesh=mesh, camera=camera,
             view_proj=np.ascontiguousarray(camera.view_proj().T),
             positions=vbuf(mesh.positions), normals=vbuf(mesh.normals), uvs=vbuf(mesh.uvs),
             edge_scales=vbuf(mesh.edge_scales), indices=indices,
             material_buffer=material_buffer, frame_group=frame_group, material_groups=groups,
-            first_index=firsts, index_count=counts, texture_alpha=tex_alpha,
+            first_index=firsts, index_count=counts, culled=culled, texture_alpha=tex_alpha,
             double_sided=np.array([m.double_sided for m in mesh.materials], dtype=bool),
             has_edge=np.array([m.has_edge for m in mesh.materials], dtype=bool),
             gpu_static=gpu_static, base_materials=mesh.material_table(),
@@ -366,7 +383,8 @@ class Renderer:
         r = poser.evaluate()
         uvs = getattr(r, "uvs", None) if gm.mesh.has_uv_morphs else None
         return FrameData(positions=r.positions, normals=r.normals, uvs=uvs,
-                         materials=getattr(r, "materials", None))
+                         materials=getattr(r, "materials", None),
+                         head_turn=abs(yaw) + abs(pitch) + abs(roll))
 
     # ----- drawing -----------------------------------------------------------------------
 
@@ -397,10 +415,15 @@ class Renderer:
         q.write_buffer(self._frame_uniform, 0, uniform)
         return rows
 
-    def _encode(self, gm: _GpuModel, rows: np.ndarray, style: Style, slot: int) -> None:
+    def _encode(self, gm: _GpuModel, frame: FrameData, rows: np.ndarray, style: Style,
+                slot: int) -> None:
         pipes = self.pipelines(style)
+        indices, firsts, counts = gm.indices, gm.first_index, gm.index_count
+        if (gm.culled is not None and frame.head_turn is not None
+                and frame.head_turn <= CULL_TURN_DEGREES):
+            indices, firsts, counts = gm.culled
         alpha = rows[:, 3]
-        visible = (alpha > 0.0) & (gm.index_count > 0)
+        visible = (alpha > 0.0) & (counts > 0)
         blended = (alpha < 1.0) | gm.texture_alpha
         order = np.concatenate([np.flatnonzero(visible & ~blended),
                                 np.flatnonzero(visible & blended)])
@@ -413,7 +436,7 @@ class Renderer:
                                       "depth_load_op": "clear", "depth_store_op": "discard"},
         )
         rp.set_bind_group(0, gm.frame_group)
-        rp.set_index_buffer(gm.indices, "uint32")
+        rp.set_index_buffer(indices, "uint32")
         rp.set_vertex_buffer(0, gm.positions)
         rp.set_vertex_buffer(1, gm.normals)
         rp.set_vertex_buffer(2, gm.uvs)
@@ -425,12 +448,12 @@ class Renderer:
                 rp.set_pipeline(pipe)
                 current = pipe
             rp.set_bind_group(1, gm.material_groups[i])
-            rp.draw_indexed(int(gm.index_count[i]), 1, int(gm.first_index[i]), 0, int(i))
+            rp.draw_indexed(int(counts[i]), 1, int(firsts[i]), 0, int(i))
         if len(edges):
             rp.set_pipeline(pipes.edge)
             for i in edges:
                 rp.set_bind_group(1, gm.material_groups[i])
-                rp.draw_indexed(int(gm.index_count[i]), 1, int(gm.first_index[i]), 0, int(i))
+                rp.draw_indexed(int(counts[i]), 1, int(firsts[i]), 0, int(i))
         rp.end()
         encoder.copy_texture_to_buffer(
             {"texture": self._color, "mip_level": 0, "origin": (0, 0, 0)},
@@ -463,7 +486,7 @@ class Renderer:
             t1 = time.perf_counter()
             rows = self._upload(gm, frame, style, light)
             t2 = time.perf_counter()
-            self._encode(gm, rows, style, slot)
+            self._encode(gm, frame, rows, style, slot)
             promise = self._readback[slot].map_async(wgpu.MapMode.READ)
             t3 = time.perf_counter()
             t.pose += t1 - t0
@@ -510,20 +533,20 @@ class Renderer:
         )
         return self._collect(gm, items, n)
 
-    def render_frames(self, mesh: MeshData, frames: Sequence[FrameData | None],
+    def render_frames(self, mesh: Any, frames: Sequence[FrameData | None],
                       styles: str | Style | Sequence[str | Style] = "S1",
                       lights: float | Sequence[float] | np.ndarray = DEFAULT_LIGHT) -> np.ndarray:
-        """Render already-posed frames of a ``MeshData`` (None: the bind pose)."""
+        """Render already-posed frames of a ``MeshData`` or model (None: the bind pose)."""
         gm = self.prepare(mesh)
         n = len(frames)
         items = (
-            (f if f is not None else mesh.bind_frame(), get_style(s), float(li))
+            (f if f is not None else gm.mesh.bind_frame(), get_style(s), float(li))
             for f, s, li in zip(frames, _per_item(styles, n, "styles"),
                                 _per_item(lights, n, "lights"), strict=True)
         )
         return self._collect(gm, items, n)
 
-    def render_frame(self, mesh: MeshData, frame: FrameData | None = None,
+    def render_frame(self, mesh: Any, frame: FrameData | None = None,
                      style: str | Style = "S1", light: float = DEFAULT_LIGHT) -> np.ndarray:
         return self.render_frames(mesh, [frame], [style], [light])[0]
 
@@ -549,6 +572,27 @@ def _per_item(value: Any, n: int, what: str) -> list[Any]:
     if len(values) != n:
         raise ValueError(f"{what}: expected one value or {n}, got {len(values)}")
     return values
+
+
+def _visible_triangles(mesh: MeshData, camera: Camera) -> np.ndarray | None:
+    """(F,) bool: triangles that may show in the frame while the head turns up to
+    CULL_TURN_DEGREES and vertex morphs move vertices; None: not enough data to tell."""
+    if mesh.turn_weights is None or mesh.morph_reach is None or mesh.neck_position is None:
+        return None
+    p = mesh.positions.astype(np.float64)
+    # a vertex turned by 首 moves at most its chord: 2 d sin(angle / 2)
+    d = np.linalg.norm(p - mesh.neck_position, axis=1)
+    chord = 2.0 * np.sin(np.radians(CULL_TURN_DEGREES) / 2.0)
+    slack = np.where(mesh.turn_weights > 0.0, d * chord, 0.0) + mesh.morph_reach
+    cx, cy, _ = camera.center
+    h = camera.half_extent * 1.1  # + outline and rounding
+    faces = mesh.faces.reshape(-1, 3)
+    keep = np.ones(len(faces), dtype=bool)
+    for axis, c in ((0, cx), (1, cy)):
+        lo = (p[:, axis] - slack)[faces].min(axis=1)
+        hi = (p[:, axis] + slack)[faces].max(axis=1)
+        keep &= (hi >= c - h) & (lo <= c + h)
+    return keep
 
 
 def _fold(name: str) -> str:
