@@ -2,7 +2,8 @@
 
 Per image only the posed vertex buffers, the material rows and a small uniform are written; the
 draw is encoded, the colour target copied into one of two mappable buffers, and the image read
-back while the next frame is being posed and drawn (``render_batch``).
+back while the next frame is drawn; the next frame is posed on a worker thread meanwhile
+(``render_batch``).  Triangles that can never enter the frame are culled once per model.
 
 Blending: every material is drawn premultiplied (``one, one-minus-src-alpha`` on colour and
 alpha) over a cleared transparent target, so the target holds exact premultiplied colour; the
@@ -16,8 +17,9 @@ from __future__ import annotations
 import logging
 import time
 import unicodedata
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +60,7 @@ class Timings:
     """Seconds spent per stage, summed over frames (``Renderer.timings``)."""
 
     frames: int = 0
-    pose: float = 0.0  # morphs + bones + skinning (the poser)
+    pose: float = 0.0  # morphs + bones + skinning (the poser, on a worker thread: overlapped)
     upload: float = 0.0  # vertex/material/uniform writes
     draw: float = 0.0  # encode + submit
     readback: float = 0.0  # waiting for the frame, map, copy, un-premultiply
@@ -473,23 +475,44 @@ class Renderer:
         _unpremultiply(img)
         return img
 
-    def _run(self, gm: _GpuModel, items: Iterable[tuple[FrameData | Callable, Style, float]]
+    def _posed(self, items: Iterable[tuple[FrameData | Callable[[], FrameData], Style, float]]
+               ) -> Iterator[tuple[FrameData, Style, float]]:
+        """Frames in order, posing frame N+1 on a worker thread while frame N is drawn (the
+        poser evaluates without the GIL, and wgpu's calls release it)."""
+        t = self.timings
+
+        def timed(fn: Callable[[], FrameData]) -> FrameData:
+            t0 = time.perf_counter()
+            frame = fn()
+            t.pose += time.perf_counter() - t0
+            return frame
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="animeceleb-pose") as pool:
+            ahead: deque[tuple[Any, Style, float]] = deque()
+            for frame, style, light in items:
+                job = pool.submit(timed, frame) if callable(frame) else frame
+                ahead.append((job, style, light))
+                if len(ahead) > 1:
+                    job, st, li = ahead.popleft()
+                    yield (job.result() if isinstance(job, Future) else job), st, li
+            while ahead:
+                job, st, li = ahead.popleft()
+                yield (job.result() if isinstance(job, Future) else job), st, li
+
+    def _run(self, gm: _GpuModel,
+             items: Iterable[tuple[FrameData | Callable[[], FrameData], Style, float]]
              ) -> Iterator[np.ndarray]:
         """Draw frames, reading frame N back while frame N+1 is posed and drawn."""
         t = self.timings
         pending: tuple[int, Any] | None = None
         slot = 0
-        for frame, style, light in items:
-            t0 = time.perf_counter()
-            if callable(frame):
-                frame = frame()
+        for frame, style, light in self._posed(items):
             t1 = time.perf_counter()
             rows = self._upload(gm, frame, style, light)
             t2 = time.perf_counter()
             self._encode(gm, frame, rows, style, slot)
             promise = self._readback[slot].map_async(wgpu.MapMode.READ)
             t3 = time.perf_counter()
-            t.pose += t1 - t0
             t.upload += t2 - t1
             t.draw += t3 - t2
             if pending is not None:
