@@ -29,7 +29,7 @@ class Style:
 STYLES: tuple[Style, ...] = (
     Style("S1", "mmd", "mmd.wgsl", "MMD: texture x diffuse, toon ramp, sphere map, specular, edge"),
     # params: N.L threshold, shadow factor, brightness at light 0, brightness per unit light
-    Style("S2", "cel", "cel.wgsl", "hard two-tone cel shading, outline", (0.1, 0.72, 0.55, 0.75)),
+    Style("S2", "cel", "cel.wgsl", "hard two-tone cel shading, outline", (0.3, 0.8, 0.55, 0.75)),
     Style("S3", "flat", "flat.wgsl", "unlit albedo: texture x diffuse"),
     # params: ambient, diffuse gain, specular gain
     Style("S4", "soft", "soft.wgsl", "smooth Lambert + Blinn-Phong", (0.45, 1.0, 0.35, 0.0)),
