@@ -40,7 +40,8 @@ struct VsOut {
 };
 
 // What a style shades: the world normal facing the viewer side of the triangle, the UV, the
-// material, the light, and the pre-sampled textures (sampled in uniform control flow).
+// material, the light, and the colour texture (sampled here, in uniform control flow).  Styles
+// sample other textures in shade()/edge(), outside branches, or with textureSampleLevel.
 struct Surface {
     normal: vec3f,
     view: vec3f,        // unit vector toward the camera
@@ -49,7 +50,6 @@ struct Surface {
     uv: vec2f,
     m: Material,
     tex: vec4f,         // colour texture (white when none)
-    sphere: vec4f,      // sphere texture at the normal's sphere UV (white when none)
 };
 
 // The material index travels as the instance index (draw_indexed(first_instance = material)).
@@ -111,8 +111,6 @@ fn surface(in: VsOut, front: bool) -> Surface {
     s.uv = in.uv;
     s.m = materials[in.mat];
     s.tex = textureSample(t_color, wrap_sampler, in.uv);
-    // MMD's sphere UV: the view-space normal's xy, y down in texture space.
-    s.sphere = textureSample(t_sphere, clamp_sampler, vec2f(n.x * 0.5 + 0.5, 0.5 - n.y * 0.5));
     return s;
 }
 

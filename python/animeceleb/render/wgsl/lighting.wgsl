@@ -38,3 +38,11 @@ fn edge_outline(s: Surface) -> vec4f {
     let a = albedo(s).a;
     return vec4f(s.m.edge_color.rgb, s.m.edge_color.a * a);
 }
+
+// MMD's sphere map: sampled at the view-space normal's xy (y down in texture space), with the
+// material morph's sphere factors.  The view space is the world's (camera along +Z).
+fn sphere_colour(s: Surface) -> vec3f {
+    let uv = vec2f(s.normal.x * 0.5 + 0.5, 0.5 - s.normal.y * 0.5);
+    let c = textureSampleLevel(t_sphere, clamp_sampler, uv, 0.0);
+    return c.rgb * s.m.sph_mul.rgb + s.m.sph_add.rgb;
+}

@@ -15,7 +15,7 @@ fn shade(s: Surface) -> vec4f {
     var c = clamp(s.m.diffuse.rgb * light + s.m.ambient.rgb, vec3f(0.0), vec3f(1.0));
     let tex = texture_colour(s);
     c = c * tex.rgb;
-    let sph = s.sphere.rgb * s.m.sph_mul.rgb + s.m.sph_add.rgb;
+    let sph = sphere_colour(s);
     let mode = s.m.info.y;
     if (mode > 1.5) {
         c = c + sph;
