@@ -21,11 +21,13 @@ pub enum SourceFormat {
 
 /// Text encoding of names and comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
 pub enum Encoding {
     #[default]
+    #[serde(rename = "utf-16")]
     Utf16,
+    #[serde(rename = "utf-8")]
     Utf8,
+    #[serde(rename = "shift-jis")]
     ShiftJis,
 }
 
