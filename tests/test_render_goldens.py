@@ -59,3 +59,12 @@ def synthetic(tmp_path_factory):
 def test_synthetic_golden(synthetic, style, tmp_path):
     img = renderer().render(synthetic, GOLDEN_POSE, style, 0.6)
     compare_with_golden(img, f"synthetic_{style}.png", tmp_path)
+
+
+@pytest.mark.parametrize("style", STYLE_CODES)
+def test_sample_character_golden(style, tmp_path):
+    import animeceleb as ac
+
+    model = ac.load_model(str(ac.sample_model_path()))
+    img = renderer().render(model, GOLDEN_POSE, style, 0.6)
+    compare_with_golden(img, f"sample_{style}.png", tmp_path)
