@@ -174,3 +174,24 @@ def test_culled_triangles_never_show(r, model):
         frame.head_turn = None  # unknown turn: every triangle is drawn
         full = r.render_frame(model, frame, "S1")
         assert culled.tobytes() == full.tobytes()
+
+
+def test_threads_share_a_renderer(r, model):
+    from concurrent.futures import ThreadPoolExecutor
+
+    p = pose(mouth_a=0.4, yaw=-8)
+    expected = r.render(model, p, "S2").tobytes()
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: r.render(model, p, "S2").tobytes(), range(8)))
+    assert all(x == expected for x in results)
+
+
+def test_adapter_by_name(r):
+    from animeceleb.render import Renderer
+
+    name = r.adapter_summary.split()[0]
+    assert Renderer(size=64, device=name).adapter_summary.startswith(name)
+    with pytest.raises(RuntimeError, match="no wgpu adapter"):
+        Renderer(device="no such adapter, surely")
+    same = Renderer(size=64, device=r.device)
+    assert same.device is r.device

@@ -15,6 +15,7 @@ a texture with alpha) in file order, then the edge hulls.  Depth test everywhere
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import unicodedata
 from collections import OrderedDict, deque
@@ -146,6 +147,7 @@ class Renderer:
         logger.info("animeceleb renderer: using %s", self.adapter_summary)
         self.max_models = max_models
         self.timings = Timings()
+        self._lock = threading.RLock()
         self._models: OrderedDict[int, _GpuModel] = OrderedDict()
         self._pipelines: dict[str, _StylePipelines] = {}
         self._textures: dict[str, tuple[wgpu.GPUTextureView, bool]] = {}
@@ -277,6 +279,10 @@ class Renderer:
 
     def prepare(self, model: Any) -> _GpuModel:
         """Build (once) and return the GPU resources of a model or a ``MeshData``."""
+        with self._lock:
+            return self._prepare(model)
+
+    def _prepare(self, model: Any) -> _GpuModel:
         key = id(model)
         gm = self._models.get(key)
         if gm is not None and (gm.source is model or gm.mesh is model):
@@ -579,8 +585,9 @@ class Renderer:
 
     def _collect(self, gm: _GpuModel, items: Iterable[Any], n: int) -> np.ndarray:
         out = np.empty((n, self.size, self.size, 4), dtype=np.uint8)
-        for i, img in enumerate(self._run(gm, items)):
-            out[i] = img
+        with self._lock:  # one target and one poser per model: one batch at a time
+            for i, img in enumerate(self._run(gm, items)):
+                out[i] = img
         return out
 
     @staticmethod
