@@ -23,7 +23,7 @@ else
     echo "note: no shared models at $models; seeding with written files only" >&2
 fi
 (cd "$root" && PMX_FUZZ_SEEDS_DIR="$corpus" \
-    cargo test -q -p pmx_core --test pmx_roundtrip write_fuzz_seeds >/dev/null)
+    cargo test -q -p pmx_core --test pmx_roundtrip --test pmd write_fuzz_seeds >/dev/null)
 
 cd "$root/fuzz"
 # -rss_limit_mb guards the "never allocate from an unchecked count" rule.

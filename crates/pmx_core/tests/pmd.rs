@@ -886,3 +886,16 @@ fn corrupted_bytes_never_panic() {
         }
     }
 }
+
+/// Not a check: writes PMD seeds for the fuzzer when PMX_FUZZ_SEEDS_DIR is set
+/// (bench/fuzz.sh does).
+#[test]
+fn write_fuzz_seeds() {
+    let Some(dir) = std::env::var_os("PMX_FUZZ_SEEDS_DIR") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("seed_sample.pmd"), sample().build()).unwrap();
+    std::fs::write(dir.join("seed_minimal.pmd"), minimal().build()).unwrap();
+}
