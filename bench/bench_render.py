@@ -5,9 +5,10 @@
 Prints the adapter, then per model: images/s over ``render_batch`` of random poses (all four
 styles in turn unless --style), and where the time of one frame goes: pose (morphs, bones,
 skinning in the poser), upload (vertex/material/uniform writes), draw (encode + submit), and
-readback (waiting for the GPU, map, copy, un-premultiply).  Readback of frame N overlaps the
-posing and drawing of frame N+1, so the stages add up to more than the wall time per image only
-when the GPU is the bottleneck.  Keep runs short on shared CPUs.
+readback (waiting for the GPU, map, copy, un-premultiply).  Posing runs one frame ahead on a
+worker thread and readback of frame N waits until frame N+1 is submitted, so on a GPU the
+stages overlap.  On lavapipe ``queue.submit`` itself runs the rasterizer, so "draw" holds the
+whole render and readback is nearly free.  Keep runs short on shared CPUs.
 """
 
 from __future__ import annotations

@@ -303,6 +303,7 @@ class Renderer:
     def _build_model(self, mesh: MeshData) -> _GpuModel:
         d = self.device
         camera = frame_head(mesh)
+        assert mesh.edge_scales is not None  # filled by MeshData.__post_init__
         usage_v = wgpu.BufferUsage.VERTEX | wgpu.BufferUsage.COPY_DST
 
         def vbuf(arr: np.ndarray) -> wgpu.GPUBuffer:

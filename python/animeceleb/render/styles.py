@@ -53,7 +53,7 @@ _INCLUDE = re.compile(r"^//!include\s+(\S+)\s*$", re.MULTILINE)
 
 
 def _read(name: str) -> str:
-    return resources.files(__package__).joinpath("wgsl", name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("wgsl").joinpath(name).read_text(encoding="utf-8")
 
 
 @functools.cache
