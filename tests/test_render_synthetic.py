@@ -195,3 +195,15 @@ def test_adapter_by_name(r):
         Renderer(device="no such adapter, surely")
     same = Renderer(size=64, device=r.device)
     assert same.device is r.device
+
+
+def test_model_cache_is_bounded(tmp_path):
+    from animeceleb.render import Renderer
+
+    r = Renderer(size=64, device=renderer().device, max_models=2)
+    models = [make_model(tmp_path / str(i)) for i in range(3)]
+    first = [r.render(m, None, "S3") for m in models]
+    assert len(r._models) == 2
+    assert len(r._textures) == 4  # skin and sphere of the two cached models
+    again = r.render(models[0], None, "S3")  # rebuilt after eviction, same image
+    assert again.tobytes() == first[0].tobytes()

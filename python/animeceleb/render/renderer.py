@@ -118,6 +118,7 @@ class _GpuModel:
     has_edge: np.ndarray  # (M,) bool
     gpu_static: np.ndarray  # (M, GPU_MATERIAL_FLOATS) with the info columns filled
     base_materials: np.ndarray  # (M, MATERIAL_ROW) neutral rows
+    texture_paths: frozenset[str]  # the files of its GPU textures
     source: Any = None  # the animeceleb model, when built from one
     poser: Any = None
     morph_names: dict[str, str] = field(default_factory=dict)  # name or folded name -> name
@@ -263,13 +264,16 @@ class Renderer:
             )
         return texture.create_view()
 
-    def _texture(self, mesh: MeshData, index: int) -> tuple[wgpu.GPUTextureView, bool] | None:
-        """The view of the model's texture ``index`` and whether it has alpha; None: no texture."""
+    def _texture(self, mesh: MeshData, index: int, used: set[str]
+                 ) -> tuple[wgpu.GPUTextureView, bool] | None:
+        """The view of the model's texture ``index`` and whether it has alpha; None: no texture.
+        GPU textures are shared by path between models; ``used`` collects the paths."""
         if not 0 <= index < len(mesh.textures):
             return None
         image: TextureImage | None = load_texture(mesh.base_dir, mesh.textures[index])
         if image is None:
             return None
+        used.add(image.path)
         if image.path not in self._textures:
             self._textures[image.path] = (self._upload_levels(image.levels, image.path),
                                           image.has_alpha)
@@ -296,8 +300,12 @@ class Renderer:
             gm.poser = model.poser()
             gm.morph_names = _morph_lookup([m.name for m in model.morphs])
         self._models[key] = gm
-        while len(self._models) > self.max_models:
-            self._models.popitem(last=False)
+        if len(self._models) > self.max_models:
+            while len(self._models) > self.max_models:
+                self._models.popitem(last=False)
+            live = set().union(*(m.texture_paths for m in self._models.values()))
+            for path in set(self._textures) - live:
+                del self._textures[path]  # freed once no bind group holds it
         return gm
 
     def _build_model(self, mesh: MeshData) -> _GpuModel:
@@ -328,16 +336,17 @@ class Renderer:
         ])
         gpu_static = np.zeros((m_count, GPU_MATERIAL_FLOATS), dtype=np.float32)
         groups, tex_alpha = [], np.zeros(m_count, dtype=bool)
+        used: set[str] = set()
         for i, m in enumerate(mesh.materials):
-            color = self._texture(mesh, m.texture)
+            color = self._texture(mesh, m.texture, used)
             mode = SPHERE_MODES.get(m.sphere_mode, 0)
-            sphere = self._texture(mesh, m.sphere_texture) if mode else None
+            sphere = self._texture(mesh, m.sphere_texture, used) if mode else None
             if sphere is None:
                 mode = 0
             if 0 <= m.toon_shared < 10:
                 toon = self._toons[m.toon_shared]
             else:
-                own = self._texture(mesh, m.toon_texture)
+                own = self._texture(mesh, m.toon_texture, used)
                 toon = own[0] if own is not None else self._white_toon
             tex_alpha[i] = color is not None and color[1]
             gpu_static[i, 17:20] = (mode, color is not None, toon is not self._white_toon)
@@ -368,6 +377,7 @@ class Renderer:
             edge_scales=vbuf(mesh.edge_scales), indices=indices,
             material_buffer=material_buffer, frame_group=frame_group, material_groups=groups,
             first_index=firsts, index_count=counts, culled=culled, texture_alpha=tex_alpha,
+            texture_paths=frozenset(used),
             double_sided=np.array([m.double_sided for m in mesh.materials], dtype=bool),
             has_edge=np.array([m.has_edge for m in mesh.materials], dtype=bool),
             gpu_static=gpu_static, base_materials=mesh.material_table(),

@@ -100,7 +100,7 @@ def _mip_chain(im: Image.Image) -> tuple[np.ndarray, ...]:
     return tuple(np.ascontiguousarray(lv) for lv in levels)
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=16)  # decoded mip chains: up to ~22 MB each
 def _load_cached(path: str, mtime: float) -> TextureImage:
     im = _open_rgba(Path(path))
     levels = _mip_chain(im)
