@@ -9,6 +9,8 @@ pub mod model;
 pub mod morph;
 pub mod parse;
 pub mod poser;
+#[cfg(feature = "python")]
+mod py;
 pub mod skeleton;
 pub mod skin;
 pub mod write;

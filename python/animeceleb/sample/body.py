@@ -1,11 +1,13 @@
 """Neck and shoulders.
 
-The neck is a tube from inside the torso up into the head. Its skin blends
-from 首 to 頭 with height: at or below 首 it follows 首 alone, from 頭's height
-up it follows 頭 alone, and between the two the BDEF2 weight of 頭 rises
-smoothly and monotonically (a smoothstep), so turning 首 bends the neck
-without a crease. The shoulders are a rounded, boxy shell under a top with a
-sailor-style collar band (in the cloth texture), bound to 上半身.
+The neck is a tube from inside the torso up into the head. Its skin blends in
+two BDEF2 stages, each a smoothstep in height: from the tube's lowest ring
+(inside the torso) to mid-neck from 上半身 to 首 (its base stays attached to
+the body when 首 turns), over the upper half from 首 to 頭 (so a turn of 頭
+bends the throat too). The stages meet at mid-neck, where the vertex follows
+首 alone, so the weights are continuous and turning 首 twists the neck
+gradually, without a crease. The shoulders are a rounded, boxy shell under a
+top with a sailor-style collar band (in the cloth texture), bound to 上半身.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .mesh import Part, grid_faces, orient, smoothstep, vertex_normals
 from .skeleton import BODY_Z, HEAD_Y, NECK_Y
 
 N_AROUND = 40
+NECK_MID_Y = 0.5 * (NECK_Y + HEAD_Y)
 
 
 def _catmull(keys: np.ndarray, per: int) -> np.ndarray:
@@ -64,7 +67,7 @@ def build_neck() -> Part:
             (16.90, 0.45, 0.45),
         ]
     )
-    prof = _catmull(keys, 4)
+    prof = _catmull(keys, 8)  # dense rings: each blend stage spans many
     pos, ang = _rings(prof, 2.0)
     rows = len(prof)
     faces = grid_faces(rows, N_AROUND, wrap=True)
@@ -74,9 +77,22 @@ def build_neck() -> Part:
     nrm = vertex_normals(pos, faces)
     phi = np.tile(ang, rows)
     uv = skin_uv(phi, np.full_like(phi, 0.97 * np.pi))
-    w_head = smoothstep(NECK_Y, HEAD_Y, pos[:, 1])
+    y = pos[:, 1]
+    upper = y >= NECK_MID_Y
+    weight = np.where(
+        upper, smoothstep(NECK_MID_Y, HEAD_Y, y), smoothstep(float(y.min()), NECK_MID_Y, y)
+    )
     return Part(
-        "neck", "肌", pos, nrm, uv, faces, region="skin", bone_a="頭", bone_b="首", weight_a=w_head
+        "neck",
+        "肌",
+        pos,
+        nrm,
+        uv,
+        faces,
+        region="skin",
+        bone_a=np.where(upper, "頭", "首"),
+        bone_b=np.where(upper, "首", "上半身"),
+        weight_a=weight,
     )
 
 

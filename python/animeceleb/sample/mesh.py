@@ -32,8 +32,9 @@ class Part:
     faces: np.ndarray  # (M, 3) local vertex indices, front faces as documented above
     region: str  # "skin", "eyes", "brows", "mouth", "hair", "body"
     side: int = 0  # -1 the character's right (-X), +1 its left (+X), 0 centre
-    bone_a: str = "頭"
-    bone_b: str | None = None
+    # One bone name for the whole part, or (N,) names per vertex.
+    bone_a: str | np.ndarray = "頭"
+    bone_b: str | np.ndarray | None = None
     weight_a: np.ndarray | None = None  # (N,) weight of bone_a when bone_b is set
     morphs: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (N, 3) offsets
 
@@ -52,9 +53,9 @@ def grid_faces(rows: int, cols: int, wrap: bool = False) -> np.ndarray:
     callers fix it with :func:`orient`.
     """
     cc = cols if wrap else cols - 1
-    r, c = np.meshgrid(np.arange(rows - 1), np.arange(cc), indexing="ij")
-    r = r.ravel()
-    c = c.ravel()
+    rr, cg = np.meshgrid(np.arange(rows - 1), np.arange(cc), indexing="ij")
+    r = rr.ravel()
+    c = cg.ravel()
     c1 = (c + 1) % cols
     a = r * cols + c
     b = r * cols + c1

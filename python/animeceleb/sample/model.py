@@ -226,14 +226,21 @@ def build(n: int = 0) -> Built:
     return Built(v, model, texture_images(v), vertex_sets)
 
 
+def _per_vertex(bone: str | np.ndarray, n: int, bone_index: dict[str, int]) -> list[int]:
+    if isinstance(bone, str):
+        return [bone_index[bone]] * n
+    return [bone_index[str(name)] for name in bone]
+
+
 def _deforms(p: Part, bone_index: dict[str, int]) -> list[dict]:
-    a = bone_index[p.bone_a]
+    n = len(p.positions)
+    bones_a = _per_vertex(p.bone_a, n, bone_index)
     if p.bone_b is None or p.weight_a is None:
-        return [{"type": "bdef1", "bone": a}] * len(p.positions)
-    b = bone_index[p.bone_b]
+        return [{"type": "bdef1", "bone": a} for a in bones_a]
+    bones_b = _per_vertex(p.bone_b, n, bone_index)
     w = np.asarray(p.weight_a, dtype=np.float32)
     out = []
-    for wi in w.tolist():
+    for a, b, wi in zip(bones_a, bones_b, w.tolist(), strict=True):
         if wi >= 1.0:
             out.append({"type": "bdef1", "bone": a})
         elif wi <= 0.0:

@@ -74,7 +74,7 @@ def bones() -> list[dict]:
     for name, name_en, pos, parent, flags, tail, append in table:
         if isinstance(tail, str):
             flags |= TAIL_IS_BONE
-            tail_json = {"bone": index[tail]}
+            tail_json: dict[str, int | list[float]] = {"bone": index[tail]}
         else:
             tail_json = {"offset": [float(np.float32(t)) for t in tail]}
         out.append(

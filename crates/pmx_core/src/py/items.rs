@@ -143,7 +143,10 @@ impl PyBone {
                 .map(|l| {
                     Py::new(
                         py,
-                        PyIkLink { bone: l.bone, limits: l.limits.map(|a| (v3(a.min), v3(a.max))) },
+                        PyIkLink {
+                            bone: l.bone,
+                            limits: l.limits.map(|a| (v3(a.min), v3(a.max))),
+                        },
                     )
                 })
                 .collect::<PyResult<Vec<_>>>()?,
@@ -180,7 +183,10 @@ impl PyBone {
 #[pymethods]
 impl PyBone {
     fn __repr__(&self) -> String {
-        format!("Bone({}, {:?}, parent={})", self.index, self.name, self.parent)
+        format!(
+            "Bone({}, {:?}, parent={})",
+            self.index, self.name, self.parent
+        )
     }
 }
 
@@ -356,13 +362,21 @@ pub fn materials(py: Python<'_>, v: &[Material]) -> PyResult<Vec<Py<PyMaterial>>
     v.iter().map(|m| Py::new(py, PyMaterial::from(m))).collect()
 }
 pub fn bones(py: Python<'_>, v: &[Bone]) -> PyResult<Vec<Py<PyBone>>> {
-    v.iter().enumerate().map(|(i, b)| Py::new(py, PyBone::new(py, i, b)?)).collect()
+    v.iter()
+        .enumerate()
+        .map(|(i, b)| Py::new(py, PyBone::new(py, i, b)?))
+        .collect()
 }
 pub fn morphs(py: Python<'_>, v: &[Morph]) -> PyResult<Vec<Py<PyMorph>>> {
-    v.iter().enumerate().map(|(i, m)| Py::new(py, PyMorph::new(i, m))).collect()
+    v.iter()
+        .enumerate()
+        .map(|(i, m)| Py::new(py, PyMorph::new(i, m)))
+        .collect()
 }
 pub fn rigid_bodies(py: Python<'_>, v: &[RigidBody]) -> PyResult<Vec<Py<PyRigidBody>>> {
-    v.iter().map(|r| Py::new(py, PyRigidBody::from(r))).collect()
+    v.iter()
+        .map(|r| Py::new(py, PyRigidBody::from(r)))
+        .collect()
 }
 pub fn joints(py: Python<'_>, v: &[Joint]) -> PyResult<Vec<Py<PyJoint>>> {
     v.iter().map(|j| Py::new(py, PyJoint::from(j))).collect()
@@ -371,7 +385,9 @@ pub fn soft_bodies(py: Python<'_>, v: &[SoftBody]) -> PyResult<Vec<Py<PySoftBody
     v.iter().map(|s| Py::new(py, PySoftBody::from(s))).collect()
 }
 pub fn display_frames(py: Python<'_>, v: &[DisplayFrame]) -> PyResult<Vec<Py<PyDisplayFrame>>> {
-    v.iter().map(|d| Py::new(py, PyDisplayFrame::from(d))).collect()
+    v.iter()
+        .map(|d| Py::new(py, PyDisplayFrame::from(d)))
+        .collect()
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -87,11 +87,18 @@ impl PyModel {
         for deform in d {
             let (b, w) = match *deform {
                 Deform::Bdef1 { bone } => ([bone, -1, -1, -1], [1.0, 0.0, 0.0, 0.0]),
-                Deform::Bdef2 { bones: [a, b], weight }
-                | Deform::Sdef { bones: [a, b], weight, .. } => {
-                    ([a, b, -1, -1], [weight, 1.0 - weight, 0.0, 0.0])
+                Deform::Bdef2 {
+                    bones: [a, b],
+                    weight,
                 }
-                Deform::Bdef4 { bones, weights } | Deform::Qdef { bones, weights } => (bones, weights),
+                | Deform::Sdef {
+                    bones: [a, b],
+                    weight,
+                    ..
+                } => ([a, b, -1, -1], [weight, 1.0 - weight, 0.0, 0.0]),
+                Deform::Bdef4 { bones, weights } | Deform::Qdef { bones, weights } => {
+                    (bones, weights)
+                }
             };
             bones.push(b);
             weights.push(w);
@@ -100,11 +107,21 @@ impl PyModel {
     }
 
     pub fn resolve_morph(&self, key: &Bound<'_, PyAny>) -> PyResult<usize> {
-        resolve(key, self.model.morphs.len(), |n| self.model.morph_index(n), "morph")
+        resolve(
+            key,
+            self.model.morphs.len(),
+            |n| self.model.morph_index(n),
+            "morph",
+        )
     }
 
     pub fn resolve_bone(&self, key: &Bound<'_, PyAny>) -> PyResult<usize> {
-        resolve(key, self.model.bones.len(), |n| self.model.bone_index(n), "bone")
+        resolve(
+            key,
+            self.model.bones.len(),
+            |n| self.model.bone_index(n),
+            "bone",
+        )
     }
 }
 
@@ -116,15 +133,17 @@ pub fn resolve(
     what: &str,
 ) -> PyResult<usize> {
     if let Ok(name) = key.extract::<String>() {
-        return by_name(&name).ok_or_else(|| PyKeyError::new_err(format!("no {what} named {name:?}")));
+        return by_name(&name)
+            .ok_or_else(|| PyKeyError::new_err(format!("no {what} named {name:?}")));
     }
     if let Ok(i) = key.extract::<i64>() {
-        return usize::try_from(i)
-            .ok()
-            .filter(|&i| i < len)
-            .ok_or_else(|| PyIndexError::new_err(format!("{what} index {i} out of range 0..{len}")));
+        return usize::try_from(i).ok().filter(|&i| i < len).ok_or_else(|| {
+            PyIndexError::new_err(format!("{what} index {i} out of range 0..{len}"))
+        });
     }
-    Err(PyTypeError::new_err(format!("{what} must be a name (str) or an index (int)")))
+    Err(PyTypeError::new_err(format!(
+        "{what} must be a name (str) or an index (int)"
+    )))
 }
 
 fn load(path: &str) -> Result<Model, Error> {
@@ -148,7 +167,13 @@ pub fn parse_bytes(py: Python<'_>, data: &[u8]) -> PyResult<PyModel> {
 
 fn from_json(text: &str) -> Result<Model, Error> {
     serde_json::from_str(text).map_err(|e| {
-        Error::new(ErrorKind::InvalidValue, "json", None, e.column(), format!("model JSON: {e}"))
+        Error::new(
+            ErrorKind::InvalidValue,
+            "json",
+            None,
+            e.column(),
+            format!("model JSON: {e}"),
+        )
     })
 }
 
@@ -161,7 +186,8 @@ pub fn model_from_json(text: &str) -> PyResult<PyModel> {
 /// Write a model given as JSON to a PMX file with the core's writer.
 #[pyfunction]
 pub fn write_model_json(py: Python<'_>, text: &str, path: std::path::PathBuf) -> PyResult<()> {
-    py.allow_threads(|| write::write_pmx_file(&from_json(text)?, &path)).map_err(to_py)
+    py.allow_threads(|| write::write_pmx_file(&from_json(text)?, &path))
+        .map_err(to_py)
 }
 
 #[pymethods]
@@ -225,11 +251,15 @@ impl PyModel {
     }
     #[getter]
     fn normals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Self::cached(py, &self.normals, || read_only(matrix(py, self.model.vertices.normals.clone())?))
+        Self::cached(py, &self.normals, || {
+            read_only(matrix(py, self.model.vertices.normals.clone())?)
+        })
     }
     #[getter]
     fn uvs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Self::cached(py, &self.uvs, || read_only(matrix(py, self.model.vertices.uvs.clone())?))
+        Self::cached(py, &self.uvs, || {
+            read_only(matrix(py, self.model.vertices.uvs.clone())?)
+        })
     }
     /// (K,V,4) float32: the K additional UV channels.
     #[getter]
@@ -237,32 +267,54 @@ impl PyModel {
         Self::cached(py, &self.additional_uvs, || {
             let v = &self.model.vertices;
             let k = v.additional_uvs.len();
-            let flat: Vec<f32> = v.additional_uvs.iter().flatten().flatten().copied().collect();
-            read_only(PyArray1::from_vec(py, flat).reshape([k, v.len(), 4])?.into_any())
+            let flat: Vec<f32> = v
+                .additional_uvs
+                .iter()
+                .flatten()
+                .flatten()
+                .copied()
+                .collect();
+            read_only(
+                PyArray1::from_vec(py, flat)
+                    .reshape([k, v.len(), 4])?
+                    .into_any(),
+            )
         })
     }
     /// (F,3) uint32 triangles, winding as stored.
     #[getter]
     fn faces<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Self::cached(py, &self.faces, || read_only(matrix(py, self.model.faces.clone())?))
+        Self::cached(py, &self.faces, || {
+            read_only(matrix(py, self.model.faces.clone())?)
+        })
     }
     /// (V,) uint8: 0 BDEF1, 1 BDEF2, 2 BDEF4, 3 SDEF, 4 QDEF.
     #[getter]
     fn deform_kinds<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Self::cached(py, &self.deform_kinds, || {
-            let kinds = self.model.vertices.deforms.iter().map(Deform::kind).collect();
+            let kinds = self
+                .model
+                .vertices
+                .deforms
+                .iter()
+                .map(Deform::kind)
+                .collect();
             read_only(vector(py, kinds))
         })
     }
     /// (V,4) int32 bone of each weight slot; unused slots are -1.
     #[getter]
     fn deform_bones<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Self::cached(py, &self.deform_bones, || read_only(matrix(py, self.deform_slots().0)?))
+        Self::cached(py, &self.deform_bones, || {
+            read_only(matrix(py, self.deform_slots().0)?)
+        })
     }
     /// (V,4) float32 weight of each slot (BDEF2/SDEF: w, 1-w).
     #[getter]
     fn deform_weights<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Self::cached(py, &self.deform_weights, || read_only(matrix(py, self.deform_slots().1)?))
+        Self::cached(py, &self.deform_weights, || {
+            read_only(matrix(py, self.deform_slots().1)?)
+        })
     }
     /// (V,) float32 per-vertex edge (outline) scale.
     #[getter]
@@ -279,43 +331,57 @@ impl PyModel {
     #[getter]
     fn materials<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Self::cached(py, &self.materials, || {
-            Ok(items::materials(py, &self.model.materials)?.into_pyobject(py)?.into_any())
+            Ok(items::materials(py, &self.model.materials)?
+                .into_pyobject(py)?
+                .into_any())
         })
     }
     #[getter]
     fn bones<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Self::cached(py, &self.bones, || {
-            Ok(items::bones(py, &self.model.bones)?.into_pyobject(py)?.into_any())
+            Ok(items::bones(py, &self.model.bones)?
+                .into_pyobject(py)?
+                .into_any())
         })
     }
     #[getter]
     fn morphs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Self::cached(py, &self.morphs, || {
-            Ok(items::morphs(py, &self.model.morphs)?.into_pyobject(py)?.into_any())
+            Ok(items::morphs(py, &self.model.morphs)?
+                .into_pyobject(py)?
+                .into_any())
         })
     }
     #[getter]
     fn rigid_bodies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Self::cached(py, &self.rigid_bodies, || {
-            Ok(items::rigid_bodies(py, &self.model.rigid_bodies)?.into_pyobject(py)?.into_any())
+            Ok(items::rigid_bodies(py, &self.model.rigid_bodies)?
+                .into_pyobject(py)?
+                .into_any())
         })
     }
     #[getter]
     fn joints<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Self::cached(py, &self.joints, || {
-            Ok(items::joints(py, &self.model.joints)?.into_pyobject(py)?.into_any())
+            Ok(items::joints(py, &self.model.joints)?
+                .into_pyobject(py)?
+                .into_any())
         })
     }
     #[getter]
     fn soft_bodies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Self::cached(py, &self.soft_bodies, || {
-            Ok(items::soft_bodies(py, &self.model.soft_bodies)?.into_pyobject(py)?.into_any())
+            Ok(items::soft_bodies(py, &self.model.soft_bodies)?
+                .into_pyobject(py)?
+                .into_any())
         })
     }
     #[getter]
     fn display_frames<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Self::cached(py, &self.display_frames, || {
-            Ok(items::display_frames(py, &self.model.display_frames)?.into_pyobject(py)?.into_any())
+            Ok(items::display_frames(py, &self.model.display_frames)?
+                .into_pyobject(py)?
+                .into_any())
         })
     }
 
@@ -340,7 +406,11 @@ impl PyModel {
                 vector(py, items.iter().map(|o| o.vertex).collect()),
                 matrix(py, items.iter().map(|o| o.offset).collect())?,
             )),
-            _ => Err(PyTypeError::new_err(format!("morph {:?} is a {} morph", m.name, m.kind.as_str()))),
+            _ => Err(PyTypeError::new_err(format!(
+                "morph {:?} is a {} morph",
+                m.name,
+                m.kind.as_str()
+            ))),
         }
     }
 
@@ -356,7 +426,11 @@ impl PyModel {
                 vector(py, items.iter().map(|o| o.vertex).collect()),
                 matrix(py, items.iter().map(|o| o.offset).collect())?,
             )),
-            _ => Err(PyTypeError::new_err(format!("morph {:?} is a {} morph", m.name, m.kind.as_str()))),
+            _ => Err(PyTypeError::new_err(format!(
+                "morph {:?} is a {} morph",
+                m.name,
+                m.kind.as_str()
+            ))),
         }
     }
 
@@ -367,7 +441,11 @@ impl PyModel {
             MorphOffsets::Group(items) | MorphOffsets::Flip(items) => {
                 Ok(items.iter().map(|o| (o.morph, o.weight)).collect())
             }
-            _ => Err(PyTypeError::new_err(format!("morph {:?} is a {} morph", m.name, m.kind.as_str()))),
+            _ => Err(PyTypeError::new_err(format!(
+                "morph {:?} is a {} morph",
+                m.name,
+                m.kind.as_str()
+            ))),
         }
     }
 
@@ -402,20 +480,30 @@ impl PyModel {
 
     /// The model as JSON in the core's serde layout (see `model_from_json`).
     fn to_json(&self) -> PyResult<String> {
-        serde_json::to_string(&*self.model)
-            .map_err(|e| to_py(Error::new(ErrorKind::Unwritable, "json", None, 0, e.to_string())))
+        serde_json::to_string(&*self.model).map_err(|e| {
+            to_py(Error::new(
+                ErrorKind::Unwritable,
+                "json",
+                None,
+                0,
+                e.to_string(),
+            ))
+        })
     }
 
     /// Write the model as PMX with the core's writer.
     fn save(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
         let model = Arc::clone(&self.model);
-        py.allow_threads(move || write::write_pmx_file(&model, &path)).map_err(to_py)
+        py.allow_threads(move || write::write_pmx_file(&model, &path))
+            .map_err(to_py)
     }
 
     /// The PMX bytes the writer produces for this model.
     fn to_pmx_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
         let model = Arc::clone(&self.model);
-        let bytes = py.allow_threads(move || write::write_pmx(&model)).map_err(to_py)?;
+        let bytes = py
+            .allow_threads(move || write::write_pmx(&model))
+            .map_err(to_py)?;
         Ok(pyo3::types::PyBytes::new(py, &bytes))
     }
 

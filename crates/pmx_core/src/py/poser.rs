@@ -5,14 +5,15 @@
 use std::sync::Arc;
 
 use glam::{Quat, Vec3};
-use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray2, PyReadonlyArray3};
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray2, PyReadonlyArray3, PyUntypedArrayMethods};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use super::arrays::matrix;
 use super::error::to_py;
 use super::model::PyModel;
-use crate::poser::{head_rotation as head_quat, MaterialParams, Posed, Poser};
+use crate::poser::{head_rotation as head_quat, Posed, Poser};
+use crate::MaterialParams;
 
 /// Columns of `Posed.materials`, in order.
 pub const MATERIAL_COLUMNS: usize = 40;
@@ -26,7 +27,10 @@ pub struct PyPoser {
 impl PyPoser {
     pub fn new(model: &Bound<'_, PyModel>) -> PyResult<PyPoser> {
         let poser = Poser::new(Arc::clone(&model.get().model)).map_err(to_py)?;
-        Ok(PyPoser { model: model.clone().unbind(), poser })
+        Ok(PyPoser {
+            model: model.clone().unbind(),
+            poser,
+        })
     }
 }
 
@@ -84,7 +88,9 @@ impl PyPoser {
         roll: f32,
     ) -> PyResult<()> {
         let i = self.model.bind(py).get().resolve_bone(bone)?;
-        self.poser.set_bone_rotation(i, head_quat(yaw, pitch, roll)).map_err(to_py)
+        self.poser
+            .set_bone_rotation(i, head_quat(yaw, pitch, roll))
+            .map_err(to_py)
     }
 
     /// Rotate a bone by a quaternion (x, y, z, w) in its local frame.
@@ -97,9 +103,13 @@ impl PyPoser {
         let i = self.model.bind(py).get().resolve_bone(bone)?;
         let q = Quat::from_array(quaternion);
         if !q.is_finite() || q.length_squared() == 0.0 {
-            return Err(PyValueError::new_err("quaternion must be finite and non-zero"));
+            return Err(PyValueError::new_err(
+                "quaternion must be finite and non-zero",
+            ));
         }
-        self.poser.set_bone_rotation(i, q.normalize()).map_err(to_py)
+        self.poser
+            .set_bone_rotation(i, q.normalize())
+            .map_err(to_py)
     }
 
     /// Move a bone by a translation in model units.
@@ -110,7 +120,9 @@ impl PyPoser {
         translation: [f32; 3],
     ) -> PyResult<()> {
         let i = self.model.bind(py).get().resolve_bone(bone)?;
-        self.poser.set_bone_translation(i, Vec3::from_array(translation)).map_err(to_py)
+        self.poser
+            .set_bone_translation(i, Vec3::from_array(translation))
+            .map_err(to_py)
     }
 
     /// Back to the bind pose: every morph 0, every bone unrotated.
@@ -144,7 +156,10 @@ impl PyPoser {
                 model.model.morphs.len()
             )));
         }
-        let bone_ids = bones.iter().map(|b| model.resolve_bone(b)).collect::<PyResult<Vec<_>>>()?;
+        let bone_ids = bones
+            .iter()
+            .map(|b| model.resolve_bone(b))
+            .collect::<PyResult<Vec<_>>>()?;
         let mut quats: Vec<[f32; 4]> = Vec::with_capacity(n * bone_ids.len());
         match &rotations {
             Some(r) => {
@@ -179,8 +194,12 @@ impl PyPoser {
         })
         .map_err(to_py)?;
         Ok((
-            PyArray1::from_vec(py, positions).reshape([n, v, 3])?.into_any(),
-            PyArray1::from_vec(py, normals).reshape([n, v, 3])?.into_any(),
+            PyArray1::from_vec(py, positions)
+                .reshape([n, v, 3])?
+                .into_any(),
+            PyArray1::from_vec(py, normals)
+                .reshape([n, v, 3])?
+                .into_any(),
         ))
     }
 }
@@ -218,10 +237,19 @@ impl PyPosed {
             positions: matrix(py, p.positions)?.unbind(),
             normals: matrix(py, p.normals)?.unbind(),
             uvs: matrix(py, p.uvs)?.unbind(),
-            additional_uvs: PyArray1::from_vec(py, add).reshape([k, v, 4])?.into_any().unbind(),
+            additional_uvs: PyArray1::from_vec(py, add)
+                .reshape([k, v, 4])?
+                .into_any()
+                .unbind(),
             materials: matrix(py, p.materials.iter().map(material_row).collect())?.unbind(),
-            bone_matrices: PyArray1::from_vec(py, bone).reshape([b, 4, 4])?.into_any().unbind(),
-            skin_matrices: PyArray1::from_vec(py, skin).reshape([b, 4, 4])?.into_any().unbind(),
+            bone_matrices: PyArray1::from_vec(py, bone)
+                .reshape([b, 4, 4])?
+                .into_any()
+                .unbind(),
+            skin_matrices: PyArray1::from_vec(py, skin)
+                .reshape([b, 4, 4])?
+                .into_any()
+                .unbind(),
         })
     }
 }

@@ -1,0 +1,58 @@
+# Everything a fresh machine needs, from the project's own files.
+# `make demo` and `make test` are the two entry points; both are idempotent.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MODELS ?= $(abspath ../shared/models)
+export ANIMECELEB_TEST_MODELS ?= $(MODELS)
+# Debian packages: lavapipe (Vulkan on the CPU) for rendering without a GPU.
+SYSTEM_PACKAGES := mesa-vulkan-drivers libvulkan1
+
+.PHONY: demo test sysdeps venv build lint rust-test py-test bench fuzz clean
+
+demo: build
+	$(VENV)/bin/animeceleb models "$(MODELS)"
+
+test: build lint rust-test py-test
+
+sysdeps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages: $$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/.deps:
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip "maturin>=1.7,<2"
+	touch $@
+
+venv: $(VENV)/.deps
+
+build: sysdeps venv
+	$(VENV)/bin/maturin develop --release -q --extras dev
+
+lint: build
+	cargo fmt --all --check
+	cargo clippy --all-targets -q -- -D warnings
+	$(VENV)/bin/ruff check python tests bench
+	$(VENV)/bin/mypy
+
+rust-test:
+	cargo test -q
+
+py-test: build
+	$(VENV)/bin/pytest -q
+
+bench: build
+	$(PY) bench/run_all.py
+
+fuzz:
+	bench/fuzz.sh 1800
+
+clean:
+	rm -rf target $(VENV) .pytest_cache .mypy_cache .ruff_cache
