@@ -1,5 +1,5 @@
 """Models the render benchmarks and the contact sheet use: the sample character and the shared
-models (``ANIMECELEB_TEST_MODELS``, default /work/shared/models), else the synthetic test head."""
+models (``ANIMECELEB_TEST_MODELS``, default ../shared/models), else the synthetic test head."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("ANIMECELEB_TEST_MODELS", "/work/shared/models"))
+SHARED = Path(os.environ.get("ANIMECELEB_TEST_MODELS", ROOT.parent / "shared" / "models"))
 
 
 def find_models(include_synthetic: bool = False) -> list[tuple[str, object]]:
@@ -22,9 +22,9 @@ def find_models(include_synthetic: bool = False) -> list[tuple[str, object]]:
         print("animeceleb.load_model unavailable (native module not built): synthetic only")
         load = None
     if load is not None:
-        sample = getattr(ac, "sample_model_path", None)
-        if sample is not None:
-            out.append(("sample", load(str(sample()))))
+        from animeceleb.sample import sample_model_path
+
+        out.append(("sample", load(str(sample_model_path()))))
         for path in sorted(SHARED.glob("*/*.pmx")) + sorted(SHARED.glob("*/*.pmd")):
             out.append((path.parent.name, load(str(path))))
     if include_synthetic or not out:

@@ -64,7 +64,8 @@ def test_synthetic_golden(synthetic, style, tmp_path):
 @pytest.mark.parametrize("style", STYLE_CODES)
 def test_sample_character_golden(style, tmp_path):
     import animeceleb as ac
+    from animeceleb.sample import sample_model_path
 
-    model = ac.load_model(str(ac.sample_model_path()))
+    model = ac.load_model(str(sample_model_path()))
     img = renderer().render(model, GOLDEN_POSE, style, 0.6)
     compare_with_golden(img, f"sample_{style}.png", tmp_path)

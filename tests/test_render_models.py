@@ -1,5 +1,5 @@
 """The renderer on real models: the shared models (ANIMECELEB_TEST_MODELS, default
-/work/shared/models; missing is a failure, not a skip) and the sample character."""
+../shared/models; missing is a failure, not a skip) and the sample character."""
 
 from __future__ import annotations
 
@@ -18,10 +18,13 @@ from _render_checks import (
     check_yaw_carries_mouth_right,
     renderer,
 )
+from animeceleb.sample import sample_model_path
 
-SHARED = Path(os.environ.get("ANIMECELEB_TEST_MODELS", "/work/shared/models"))
+# as conftest.py: ANIMECELEB_TEST_MODELS, default ../shared/models beside the repository
+SHARED = Path(os.environ.get("ANIMECELEB_TEST_MODELS",
+                             Path(__file__).resolve().parents[2] / "shared" / "models"))
 SHARED_MODELS = ["alicia/Alicia_solid.pmx", "gene/Gene_light.pmx"]
-MODELS = SHARED_MODELS + (["sample"] if hasattr(ac, "sample_model_path") else [])
+MODELS = [*SHARED_MODELS, "sample"]
 
 _cache: dict[str, object] = {}
 
@@ -29,7 +32,7 @@ _cache: dict[str, object] = {}
 def load(name: str):
     if name not in _cache:
         if name == "sample":
-            path = Path(ac.sample_model_path())
+            path = Path(sample_model_path())
         else:
             path = SHARED / name
             assert path.exists(), f"shared model {path} missing (set ANIMECELEB_TEST_MODELS)"
