@@ -8,8 +8,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MODELS ?= $(abspath ../shared/models)
 export ANIMECELEB_TEST_MODELS ?= $(MODELS)
-# Debian packages: lavapipe (Vulkan on the CPU) for rendering without a GPU.
-SYSTEM_PACKAGES := mesa-vulkan-drivers libvulkan1
+# Debian packages: lavapipe (Vulkan on the CPU) for rendering without a GPU; chromium for
+# the annotation page's browser test (Playwright drives it; never `playwright install`).
+SYSTEM_PACKAGES := mesa-vulkan-drivers libvulkan1 chromium
 
 .PHONY: demo test sysdeps venv build lint rust-test py-test bench fuzz clean
 

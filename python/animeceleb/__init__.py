@@ -22,6 +22,7 @@ from animeceleb._core import (
     model_from_json,
     parse_bytes,
 )
+from animeceleb.annotate import AnnotationStore, propose_annotation
 from animeceleb.modelio import write_model
 from animeceleb.pose import POSE_LAYOUT, TARGET_MORPHS, Pose
 from animeceleb.render import FramingError, Renderer
@@ -30,6 +31,7 @@ from animeceleb.sample import sample_model_path
 __all__ = [
     "POSE_LAYOUT",
     "TARGET_MORPHS",
+    "AnnotationStore",
     "Bone",
     "DisplayFrame",
     "FramingError",
@@ -49,6 +51,7 @@ __all__ = [
     "load_model",
     "model_from_json",
     "parse_bytes",
+    "propose_annotation",
     "sample_model_path",
     "write_model",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from animeceleb import _core
+from animeceleb.annotate import cli as annotate_cli
 from animeceleb.summary import model_summary, summary_table
 
 
@@ -51,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     models = sub.add_parser("models", help="a table of every model under a folder")
     models.add_argument("models_dir")
     models.set_defaults(func=_cmd_models)
+
+    annotate_cli.add_parser(sub)
     return parser
 
 
