@@ -152,9 +152,13 @@ def propose(model: Any, geometry: ModelGeometry | None = None) -> dict[str, Prop
         for base in m.match.targets:
             if m.match.meaning == "wink":
                 continue  # a wink is one-sided by meaning
-            if base in SIDED_BASES and (m.match.side in ("right", "left")
-                                        or m.shape.side in ("right", "left")):
+            if base in SIDED_BASES and m.match.side in ("right", "left"):
                 continue  # a side candidate (step 2)
+            if base in SIDED_BASES and m.shape.side in ("right", "left"):
+                out[base].rejected.append(Rejection(
+                    m.name, base, f"not symmetric: {m.shape.describe()}; a candidate for "
+                                  f"{base}{_SUFFIX[m.shape.side]}"))
+                continue
             _consider_both(out[base], m, base)
     for p in out.values():
         p.candidates.sort(key=Candidate.sort_key)

@@ -294,12 +294,9 @@ def _parse_words(raw: str, text: str, decorated: bool, combined: bool) -> Parsed
 
 
 def _tier(base: int, parsed: ParsedName, numbered_variant: bool) -> int:
-    tier = base
-    if parsed.decorated or numbered_variant:
-        tier += DECORATED_TIER
     if parsed.combined:
-        tier += COMBINED_TIER
-    return tier
+        return base + COMBINED_TIER
+    return base + (DECORATED_TIER if parsed.decorated or numbered_variant else 0)
 
 
 def _lookup(parsed: ParsedName) -> tuple[str, int, str] | None:
