@@ -4,7 +4,8 @@
 targets, exactly the ``annotation`` that ``Renderer.render`` and ``pose.realize`` take.  Without
 a renderer it uses names and geometry (fast, no GPU); with one (``inspect=True`` or a
 ``renderer``/``inspector``) every proposal is also rendered and checked, and a flagged candidate
-gives way to the next one that passes, as a person inspecting the images would decide.
+gives way to the next one that passes, as a person inspecting the images would decide; when
+every candidate fails (a morph that changes nothing, or the wrong side), the target has none.
 """
 
 from __future__ import annotations
@@ -60,9 +61,7 @@ def _assignment(p: Proposal, inspections: dict[str, Inspection] | None) -> Assig
         else:
             tried = [(c, i) for c, i in cands if i is not None]
             clean = [(c, i) for c, i in tried if not i.flags]
-            # the first that passes; if none does, the most confident after the checks
-            chosen = clean[0] if clean else max(tried, key=lambda ci: (
-                ci[0].confidence * ci[1].factor, -tried.index(ci)))  # type: ignore[union-attr]
+            chosen = clean[0] if clean else None  # the first that passes
     rows = []
     for c, i in cands:
         row = c.to_json()
@@ -71,8 +70,16 @@ def _assignment(p: Proposal, inspections: dict[str, Inspection] | None) -> Assig
         rows.append(row)
     rejected = [{"source": r.source, "reason": r.reason} for r in p.rejected]
     if chosen is None:
-        return Assignment(p.target, None, 0.0, p.reason, [], rows, rejected,
-                          inspections is not None)
+        if not cands:
+            return Assignment(p.target, None, 0.0, p.reason, [], rows, rejected,
+                              inspections is not None)
+        # every candidate tried failed the image check: none can realise the target
+        c, i = cands[0]
+        assert i is not None
+        return Assignment(p.target, None, 0.0,
+                          "every candidate failed the image check: " + "; ".join(
+                              f"{c.source}: {i.describe()}" for c, i in cands if i is not None),
+                          list(i.flags), rows, rejected, True)
     c, i = chosen
     reason = "; ".join(c.reasons)
     conf = c.confidence
