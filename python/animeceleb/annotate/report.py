@@ -99,13 +99,14 @@ def histogram_png(values: Sequence[int], path: str | Path, title: str, xlabel: s
 
 
 def write_report(collection: Collection, out_dir: str | Path, propose_missing: bool = True,
-                 progress: bool = True) -> dict[str, Any]:
-    """Write the report of a collection into ``out_dir``; returns a summary."""
+                 inspect: bool = True, progress: bool = True) -> dict[str, Any]:
+    """Write the report of a collection into ``out_dir`` (proposing first for models without
+    proposals, unless ``propose_missing`` is false); returns a summary."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     failed: dict[str, str] = {}
     if propose_missing:
-        failed = collection.propose_all(progress=progress)
+        failed = collection.propose_all(inspect=inspect, progress=progress)
     rows: list[ModelCoverage] = []
     for key in collection.keys:
         if key in failed:
@@ -149,4 +150,5 @@ def write_report(collection: Collection, out_dir: str | Path, propose_missing: b
         lines += ["", "## Not loaded", ""] + [f"- {k}: {e}" for k, e in failed.items()]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return {"models": len(rows), "failed": failed, "per_target": per_target,
-            "coverage": {r.key: r.target_morphs for r in rows}}
+            "coverage": {r.key: r.target_morphs for r in rows},
+            "source_morphs": {r.key: r.source_morphs for r in rows}}

@@ -163,6 +163,10 @@ class AnnotateServer(ThreadingHTTPServer):
         if target not in TARGET_MORPHS:
             raise _BadRequest(f"unknown target morph {target!r}")
         by = f"person:{self.user}"
+        try:
+            c.ensure_proposals(key)  # a decision is recorded against the proposal
+        except (_core.PmxError, OSError) as e:
+            raise _BadRequest(f"{key}: {e}", HTTPStatus.UNPROCESSABLE_ENTITY) from e
         if action == "clear":
             c.store.clear(key, target)
         elif action == "accept":
