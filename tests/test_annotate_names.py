@@ -61,7 +61,8 @@ REAL_NON_MATCHES = [
     ("gene", "jawOpen+mouthClose"), ("gene", "笑顔(総"), ("gene", "ああ"), ("gene", "おお~"),
     ("gene", "brow_angry_geo_L"), ("gene", "eyeLookUpLeft"), ("gene", "mouth_smile_geo_C"),
     ("gene", "tooth_up_geo_C"), ("gene", "mabatakiparts"), ("gene", "口わらい"),
-    ("alicia", "歯無し上"), ("alicia", "口角上げ"), ("alicia", "口角下げ"), ("alicia", "まぶた下上げ"),
+    ("alicia", "歯無し上"), ("alicia", "口角上げ"), ("alicia", "口角下げ"),
+    ("alicia", "まぶた下上げ"),
     ("alicia", "はぅ"), ("alicia", "なごみ"), ("alicia", "真面目"), ("alicia", "にっこり"),
 ]
 

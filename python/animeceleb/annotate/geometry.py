@@ -157,7 +157,8 @@ class ModelGeometry:
         self.positions = np.asarray(m.positions, dtype=np.float64)
         self.visible = _visible_vertices(m)
         self._index = {mo.name: mo.index for mo in m.morphs}
-        self._tol = 0.02 * self.marks.eye_span if self.marks.has_eyes else 1e-3
+        span = self.marks.eye_span
+        self._tol = 0.02 * span if span else 1e-3
         x = self.positions[:, 0] - self.marks.mid_x
         self._right = x < -self._tol
         self._left = x > self._tol

@@ -224,11 +224,12 @@ def _consider_side(out: dict[str, Proposal], geo: ModelGeometry, m: _Named, side
         if not bases:
             return
 
-    base, why = _choose_base(m, bases, fits, refs)
-    if base is None:
+    chosen, why = _choose_base(m, bases, fits, refs)
+    if chosen is None:
         for b in named:
             out[b + _SUFFIX[side]].rejected.append(Rejection(m.name, b + _SUFFIX[side], why))
         return
+    base = chosen
     target = base + _SUFFIX[side]
     fit = fits.get(base)
     grade = fit.grade if fit is not None else "name"

@@ -66,7 +66,8 @@ def histogram_png(values: Sequence[int], path: str | Path, title: str, xlabel: s
     width = bin_width or _nice_step(hi - lo + 1, 12)
     start = lo - lo % width
     edges = list(range(start, hi + width + 1, width))
-    bins = [(a, b, sum(1 for v in values if a <= v < b)) for a, b in zip(edges, edges[1:])]
+    bins = [(a, b, sum(1 for v in values if a <= v < b))
+            for a, b in zip(edges, edges[1:], strict=False)]
     w, h, left, right, top, bottom = 760, 440, 70, 20, 50, 70
     img = Image.new("RGB", (w, h), "white")
     d = ImageDraw.Draw(img)

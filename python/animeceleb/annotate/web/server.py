@@ -61,6 +61,8 @@ class AnnotateServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode()
         return f"http://{host}:{port}/"
 
     # ----- API ------------------------------------------------------------------------------
@@ -231,7 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         if url.path in _STATIC:
             name, ctype = _STATIC[url.path]
-            body = resources.files(__package__).joinpath("static", name).read_bytes()
+            body = resources.files(__package__).joinpath("static").joinpath(name).read_bytes()
             self._send(HTTPStatus.OK, body, ctype)
         elif url.path == "/favicon.ico":
             self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon", cache="max-age=86400")
