@@ -180,3 +180,20 @@ def test_morph_in_the_wrong_part_of_the_face_is_rejected(tmp_path: Path) -> None
     p = propose(ac.load_model(edited_sample(tmp_path, edit)))
     assert p["mouth_a"].source is None
     assert any("moves the eye, not the mouth" in r.reason for r in p["mouth_a"].rejected)
+
+
+def test_group_morphs_are_measured_through_the_poser(tmp_path: Path) -> None:
+    # まばたき as many models build it: a group of the two one-eyed blinks
+    def edit(spec: dict) -> None:
+        index = {m["name"]: k for k, m in enumerate(spec["morphs"])}
+        blink = morph(spec, "まばたき")
+        blink["kind"] = "group"
+        blink["offsets"] = {"type": "group", "items": [
+            {"morph": index["ウィンク２"], "weight": 1.0},
+            {"morph": index["ｳｨﾝｸ２右"], "weight": 1.0}]}
+
+    model = ac.load_model(edited_sample(tmp_path, edit))
+    g = ModelGeometry(model)
+    assert g.shape("まばたき").side == "both" and g.shape("まばたき").region == "eye"
+    assert g.fit("ウィンク２", "まばたき").grade == "exact"
+    assert ac.propose_annotation(model) == SAMPLE

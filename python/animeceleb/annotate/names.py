@@ -13,9 +13,11 @@ decoration (brackets, Blender's ``.001``, symbols), its side marker (右/左, L/
 
 A match gives a *meaning* (``close``, ``smile``, ``wink`` = a one-sided eye closing whose shape
 the geometry decides, ``wide``, ``brow_up``, ``brow_down``, ``brow_troubled``, ``a`` .. ``o``)
-and a *tier*: 0 for MMD's standard names, 1 for common Japanese variants, 2 for English/ARKit/
-VRM/Blender names, 3 for loose ones; decoration and numbering add one, a combined expression
-(``とじ目(総``, ``jawOpen+mouthClose``, ``Fcl_ALL_*``) three.  A person prefers lower tiers.
+and a *tier*: 0 for MMD's standard names, 1 for common Japanese variants, 2 for names of
+published schemes (ARKit, VRM, VRoid, VRChat visemes), 3 for loose ones.  An ad hoc English or
+romaji name (Blender-style ``eye_close_geo_L``, ``mabataki``) adds one, so do decoration, a
+duplicate and a numbered variant (あ２); a combined expression (``とじ目(総``,
+``jawOpen+mouthClose``) adds three.  A person prefers lower tiers.
 """
 
 from __future__ import annotations
