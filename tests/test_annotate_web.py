@@ -4,6 +4,7 @@ Chromium (Debian's /usr/bin/chromium driven by Playwright): open, reassign, relo
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -20,6 +21,7 @@ import pytest
 from PIL import Image
 
 from _annotate_collection import BROKEN_KEY, EDITED_KEY, SAMPLE_KEY, make_collection
+from _annotate_models import edited_sample
 from animeceleb.annotate import Collection
 from animeceleb.annotate.web import AnnotateServer, make_server
 from animeceleb.cli import main
@@ -33,9 +35,8 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_collection(tmp_path_factory.mktemp("models"))
 
 
-@pytest.fixture()
-def server(models_dir: Path, tmp_path: Path) -> Iterator[AnnotateServer]:
-    collection = Collection(models_dir, store=tmp_path / "annotations.json")
+@contextlib.contextmanager
+def _serving(collection: Collection) -> Iterator[AnnotateServer]:
     srv = make_server(collection, port=0, user="tester")
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
@@ -45,6 +46,12 @@ def server(models_dir: Path, tmp_path: Path) -> Iterator[AnnotateServer]:
         srv.shutdown()
         srv.server_close()
         thread.join()
+
+
+@pytest.fixture()
+def server(models_dir: Path, tmp_path: Path) -> Iterator[AnnotateServer]:
+    with _serving(Collection(models_dir, store=tmp_path / "annotations.json")) as srv:
+        yield srv
 
 
 def _get(srv: AnnotateServer, path: str) -> tuple[int, bytes, str]:
@@ -138,6 +145,25 @@ def test_bad_requests(server: AnnotateServer) -> None:
     assert status == 422 and "broken.pmx" in json.loads(body)["error"]
     listed = json.loads(_get(server, "/api/models")[1])["models"][0]
     assert listed["id"] == BROKEN_KEY and listed["error"]
+
+
+def test_model_that_cannot_be_framed(tmp_path: Path) -> None:
+    # no 首 bone: no image can be drawn, names and geometry still propose
+    def edit(spec: dict) -> None:
+        next(b for b in spec["bones"] if b["name"] == "首")["name"] = "neck_x"
+
+    edited_sample(tmp_path / "models" / "noneck", edit)
+    with _serving(Collection(tmp_path / "models")) as srv:
+        key = "noneck/animeceleb_sample_0.pmx"
+        status, body, _ = _get(srv, f"/api/model?id={_q(key)}")
+        assert status == 200
+        model = json.loads(body)
+        assert "no image inspection" in model["proposed_by"] and "首" in model["proposed_by"]
+        effective = {t["target"]: t["effective"] for t in model["targets"]}
+        assert effective["eye_smile_left"] == "ウィンク"
+        assert model["crops"]["eye"] == [0.0, 0.0, 256.0, 256.0]
+        status, body, _ = _get(srv, f"/api/image?id={_q(key)}&morph=neutral")
+        assert status == 422 and "首" in json.loads(body)["error"]
 
 
 def test_cli(models_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -45,6 +45,7 @@ class Collection:
         self._errors: dict[str, str] = {}
         self._lock = threading.RLock()
         self._key_locks: dict[str, threading.Lock] = {}
+        self._hashes: dict[str, tuple[int, int, dict[str, Any]]] = {}  # key -> mtime, size, info
         self.max_loaded = max_loaded
 
     @property
@@ -80,6 +81,19 @@ class Collection:
                 self._models.popitem(last=False)
         return model
 
+    def file_info(self, key: str) -> dict[str, Any]:
+        """The file's SHA-256 and size, hashed again only when its size or time changed."""
+        path = self.path(key)
+        st = path.stat()
+        with self._lock:
+            cached = self._hashes.get(key)
+        if cached is not None and cached[:2] == (st.st_mtime_ns, st.st_size):
+            return dict(cached[2])
+        info = file_info(path)
+        with self._lock:
+            self._hashes[key] = (st.st_mtime_ns, st.st_size, info)
+        return dict(info)
+
     def _key_lock(self, key: str) -> threading.Lock:
         with self._lock:
             return self._key_locks.setdefault(key, threading.Lock())
@@ -90,13 +104,13 @@ class Collection:
         changed since, or when ``force``.  Decisions are never touched."""
         with self._key_lock(key):
             rec = self.store.model(key)
-            info = file_info(self.path(key))
+            info = self.file_info(key)
             fresh = (rec["proposals"].get("targets")
                      and rec["file"].get("sha256") == info["sha256"])
             if fresh and not force:
                 return rec
             model = self.load(key)
-            info = file_info(self.path(key), model)
+            info.update(name=model.name, morphs=len(model.morphs))
             by = DECIDER
             try:
                 assignments = annotate_model(model, self.inspector if inspect else None)

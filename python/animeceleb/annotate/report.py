@@ -75,7 +75,7 @@ def histogram_png(values: Sequence[int], path: str | Path, title: str, xlabel: s
     small = ImageFont.load_default(size=11)
     d.text((w / 2, 18), title, fill="black", font=font, anchor="mm")
     d.text((w / 2, h - 18), xlabel, fill="black", font=font, anchor="mm")
-    d.text((16, top + (h - top - bottom) / 2), "models", fill="black", font=font, anchor="mm")
+    d.text((left, top - 10), "models", fill="black", font=small, anchor="mb")
     peak = max((n for _, _, n in bins), default=0) or 1
     plot_w, plot_h = w - left - right, h - top - bottom
     d.line([(left, top), (left, h - bottom), (w - right, h - bottom)], fill="black")

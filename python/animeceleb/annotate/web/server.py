@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ... import _core
 from ...pose import TARGET_MORPHS
+from ...render import FramingError
 from ..collection import Collection
 from ..inspect import png_bytes
 from ..matcher import target_region
@@ -119,8 +120,11 @@ class AnnotateServer(ThreadingHTTPServer):
     def _crops(self, model: Any) -> dict[str, list[float]]:
         """Boxes [x, y, w, h] (pixels) around each face part, for the zoomed thumbnails."""
         size = float(self.collection.inspector.size)
-        marks = self.collection.inspector.landmarks(model)
-        if marks.eye_row is None or not marks.eye_span:
+        try:
+            marks = self.collection.inspector.landmarks(model)
+        except FramingError:
+            marks = None
+        if marks is None or marks.eye_row is None or not marks.eye_span:
             return {r: [0.0, 0.0, size, size] for r in _CROP_CENTRES}
         s = marks.eye_span
         w, h = min(size, 3.2 * s), min(size, 1.6 * s)
@@ -218,6 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json({"error": str(e)}, e.status)
         except (AnnotationStoreError, KeyError) as e:
             self._json({"error": str(e)}, HTTPStatus.BAD_REQUEST)
+        except FramingError as e:  # a model without 首/頭 can't be drawn
+            self._json({"error": str(e)}, HTTPStatus.UNPROCESSABLE_ENTITY)
         except Exception as e:  # the page shows it; the server keeps serving
             logger.exception("annotate server error")
             self._json({"error": f"{type(e).__name__}: {e}"}, HTTPStatus.INTERNAL_SERVER_ERROR)
