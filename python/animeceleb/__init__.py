@@ -23,17 +23,25 @@ from animeceleb._core import (
     parse_bytes,
 )
 from animeceleb.modelio import write_model
+from animeceleb.pose import POSE_LAYOUT, TARGET_MORPHS, Pose
+from animeceleb.render import FramingError, Renderer
+from animeceleb.sample import sample_model_path
 
 __all__ = [
+    "POSE_LAYOUT",
+    "TARGET_MORPHS",
     "Bone",
     "DisplayFrame",
+    "FramingError",
     "Joint",
     "Material",
     "Model",
     "Morph",
     "PmxError",
+    "Pose",
     "Posed",
     "Poser",
+    "Renderer",
     "RigidBody",
     "SoftBody",
     "__version__",
@@ -41,5 +49,6 @@ __all__ = [
     "load_model",
     "model_from_json",
     "parse_bytes",
+    "sample_model_path",
     "write_model",
 ]
