@@ -82,9 +82,9 @@ def test_bad_keys_name_what_is_wrong(model: ac.Model) -> None:
         poser.set_bone_translation(2, (0.0, 1.0, 0.0))
 
 
-def _posed(model: ac.Model, **pose: tuple[float, float, float]) -> np.ndarray:
+def _posed(model: ac.Model, rotation: tuple[float, float, float]) -> np.ndarray:
     poser = model.poser()
-    poser.set_bone_rotation("首", *pose["rotation"])
+    poser.set_bone_rotation("首", *rotation)
     return poser.evaluate().positions
 
 
@@ -105,7 +105,7 @@ SIGNS = [
 def test_head_pose_signs(
     model: ac.Model, rotation: tuple[float, float, float], vertex: int, expected: tuple
 ) -> None:
-    posed = _posed(model, rotation=rotation)
+    posed = _posed(model, rotation)
     np.testing.assert_allclose(posed[vertex], expected, atol=1e-6)
 
 
@@ -131,7 +131,7 @@ def test_set_bone_quaternion(model: ac.Model) -> None:
     q = ac.head_rotation(20.0, -10.0, 5.0)
     poser.set_bone_quaternion("首", tuple(3.0 * c for c in q))  # type: ignore[arg-type]
     np.testing.assert_allclose(
-        poser.evaluate().positions, _posed(model, rotation=(20.0, -10.0, 5.0)), atol=1e-6
+        poser.evaluate().positions, _posed(model, (20.0, -10.0, 5.0)), atol=1e-6
     )
     for bad in [(0.0, 0.0, 0.0, 0.0), (math.nan, 0.0, 0.0, 1.0)]:
         with pytest.raises(ValueError, match="quaternion must be finite and non-zero"):
