@@ -42,6 +42,7 @@ lint: build
 	cargo clippy --all-targets -q -- -D warnings
 	$(VENV)/bin/ruff check python tests bench
 	$(VENV)/bin/mypy
+	$(PY) -m mypy.stubtest animeceleb._core
 
 rust-test:
 	cargo test -q
@@ -49,7 +50,9 @@ rust-test:
 py-test: build
 	$(VENV)/bin/pytest -q
 
-bench: build
+# The bench extra adds the peer parsers; mmd-parser (npm) installs itself under bench/node.
+bench: sysdeps venv
+	$(VENV)/bin/maturin develop --release -q --extras dev,bench
 	$(PY) bench/run_all.py
 
 fuzz:

@@ -107,7 +107,10 @@ def test_dict_is_self_consistent(model):
     for m in model["materials"]:
         assert -1 <= m["texture"] < n_tex
         assert 0 <= m["toon"]["texture"] < n_tex
-        assert m["sphere_mode"] == "off" and m["sphere_texture"] == -1
+    spheres = {m["name"]: (m["sphere_mode"], model["textures"][m["sphere_texture"]])
+               for m in model["materials"] if m["sphere_texture"] >= 0}
+    assert spheres == {"髪": ("add", "tex/hair_s.png"), "肌": ("multiply", "tex/skin_s.png")}
+    assert all(m["sphere_mode"] == "off" for m in model["materials"] if m["name"] not in spheres)
     bones = model["bones"]
     for i, b in enumerate(bones):
         assert -1 <= b["parent"] < i

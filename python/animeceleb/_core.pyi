@@ -1,16 +1,40 @@
 """Stub of the native module built from crates/pmx_core (feature "python")."""
 
 import os
-from typing import Literal
+from typing import Literal, final
 
 import numpy as np
 import numpy.typing as npt
+
+__all__ = [
+    "PmxError",
+    "load_model",
+    "parse_bytes",
+    "model_from_json",
+    "write_model_json",
+    "head_rotation",
+    "Model",
+    "Poser",
+    "Posed",
+    "Material",
+    "Bone",
+    "IkLink",
+    "Morph",
+    "RigidBody",
+    "Joint",
+    "SoftBody",
+    "DisplayFrame",
+    "__version__",
+]
 
 __version__: str
 
 _Key = str | int
 _V3 = tuple[float, float, float]
 _V4 = tuple[float, float, float, float]
+_MorphKind = Literal[
+    "group", "vertex", "bone", "uv", "uv1", "uv2", "uv3", "uv4", "material", "flip", "impulse"
+]
 
 class PmxError(ValueError):
     kind: str
@@ -18,125 +42,232 @@ class PmxError(ValueError):
     item: int | None
     offset: int
 
+@final
 class Material:
-    name: str
-    name_en: str
-    diffuse: _V4
-    specular: _V3
-    specularity: float
-    ambient: _V3
-    flags: int
-    double_sided: bool
-    draws_edge: bool
-    edge_color: _V4
-    edge_size: float
-    texture: int
-    sphere_texture: int
-    sphere_mode: Literal["off", "multiply", "add", "subtexture"]
-    toon_texture: int
-    toon_shared: int
-    memo: str
-    index_count: int
-    face_count: int
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def diffuse(self) -> _V4: ...
+    @property
+    def specular(self) -> _V3: ...
+    @property
+    def specularity(self) -> float: ...
+    @property
+    def ambient(self) -> _V3: ...
+    @property
+    def flags(self) -> int: ...
+    @property
+    def double_sided(self) -> bool: ...
+    @property
+    def draws_edge(self) -> bool: ...
+    @property
+    def edge_color(self) -> _V4: ...
+    @property
+    def edge_size(self) -> float: ...
+    @property
+    def texture(self) -> int: ...
+    @property
+    def sphere_texture(self) -> int: ...
+    @property
+    def sphere_mode(self) -> Literal["off", "multiply", "add", "subtexture"]: ...
+    @property
+    def toon_texture(self) -> int: ...
+    @property
+    def toon_shared(self) -> int: ...
+    @property
+    def memo(self) -> str: ...
+    @property
+    def index_count(self) -> int: ...
+    @property
+    def face_count(self) -> int: ...
 
+@final
 class IkLink:
-    bone: int
-    limits: tuple[_V3, _V3] | None
+    @property
+    def bone(self) -> int: ...
+    @property
+    def limits(self) -> tuple[_V3, _V3] | None: ...
 
+@final
 class Bone:
-    index: int
-    name: str
-    name_en: str
-    position: _V3
-    parent: int
-    layer: int
-    flags: int
-    tail_bone: int
-    tail_offset: _V3 | None
-    append_parent: int
-    append_ratio: float
-    append_rotate: bool
-    append_translate: bool
-    append_local: bool
-    after_physics: bool
-    fixed_axis: _V3 | None
-    local_axes: tuple[_V3, _V3] | None
-    external_parent: int | None
-    is_ik: bool
-    ik_target: int
-    ik_loop_count: int
-    ik_limit_angle: float
-    ik_links: list[IkLink]
+    @property
+    def index(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def position(self) -> _V3: ...
+    @property
+    def parent(self) -> int: ...
+    @property
+    def layer(self) -> int: ...
+    @property
+    def flags(self) -> int: ...
+    @property
+    def tail_bone(self) -> int: ...
+    @property
+    def tail_offset(self) -> _V3 | None: ...
+    @property
+    def append_parent(self) -> int: ...
+    @property
+    def append_ratio(self) -> float: ...
+    @property
+    def append_rotate(self) -> bool: ...
+    @property
+    def append_translate(self) -> bool: ...
+    @property
+    def append_local(self) -> bool: ...
+    @property
+    def after_physics(self) -> bool: ...
+    @property
+    def fixed_axis(self) -> _V3 | None: ...
+    @property
+    def local_axes(self) -> tuple[_V3, _V3] | None: ...
+    @property
+    def external_parent(self) -> int | None: ...
+    @property
+    def is_ik(self) -> bool: ...
+    @property
+    def ik_target(self) -> int: ...
+    @property
+    def ik_loop_count(self) -> int: ...
+    @property
+    def ik_limit_angle(self) -> float: ...
+    @property
+    def ik_links(self) -> list[IkLink]: ...
 
+@final
 class Morph:
-    index: int
-    name: str
-    name_en: str
-    panel: int
-    kind: Literal[
-        "group", "vertex", "bone", "uv", "uv1", "uv2", "uv3", "uv4", "material", "flip", "impulse"
-    ]
-    offset_count: int
+    @property
+    def index(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def panel(self) -> int: ...
+    @property
+    def kind(self) -> _MorphKind: ...
+    @property
+    def offset_count(self) -> int: ...
 
+@final
 class RigidBody:
-    name: str
-    name_en: str
-    bone: int
-    group: int
-    collision_mask: int
-    shape: int
-    size: _V3
-    position: _V3
-    rotation: _V3
-    mass: float
-    linear_damping: float
-    angular_damping: float
-    restitution: float
-    friction: float
-    physics_mode: int
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def bone(self) -> int: ...
+    @property
+    def group(self) -> int: ...
+    @property
+    def collision_mask(self) -> int: ...
+    @property
+    def shape(self) -> int: ...
+    @property
+    def size(self) -> _V3: ...
+    @property
+    def position(self) -> _V3: ...
+    @property
+    def rotation(self) -> _V3: ...
+    @property
+    def mass(self) -> float: ...
+    @property
+    def linear_damping(self) -> float: ...
+    @property
+    def angular_damping(self) -> float: ...
+    @property
+    def restitution(self) -> float: ...
+    @property
+    def friction(self) -> float: ...
+    @property
+    def physics_mode(self) -> int: ...
 
+@final
 class Joint:
-    name: str
-    name_en: str
-    kind: int
-    rigid_a: int
-    rigid_b: int
-    position: _V3
-    rotation: _V3
-    position_min: _V3
-    position_max: _V3
-    rotation_min: _V3
-    rotation_max: _V3
-    spring_position: _V3
-    spring_rotation: _V3
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def kind(self) -> int: ...
+    @property
+    def rigid_a(self) -> int: ...
+    @property
+    def rigid_b(self) -> int: ...
+    @property
+    def position(self) -> _V3: ...
+    @property
+    def rotation(self) -> _V3: ...
+    @property
+    def position_min(self) -> _V3: ...
+    @property
+    def position_max(self) -> _V3: ...
+    @property
+    def rotation_min(self) -> _V3: ...
+    @property
+    def rotation_max(self) -> _V3: ...
+    @property
+    def spring_position(self) -> _V3: ...
+    @property
+    def spring_rotation(self) -> _V3: ...
 
+@final
 class SoftBody:
-    name: str
-    name_en: str
-    shape: int
-    material: int
-    group: int
-    collision_mask: int
-    flags: int
-    total_mass: float
-    anchor_count: int
-    pin_count: int
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def shape(self) -> int: ...
+    @property
+    def material(self) -> int: ...
+    @property
+    def group(self) -> int: ...
+    @property
+    def collision_mask(self) -> int: ...
+    @property
+    def flags(self) -> int: ...
+    @property
+    def total_mass(self) -> float: ...
+    @property
+    def anchor_count(self) -> int: ...
+    @property
+    def pin_count(self) -> int: ...
 
+@final
 class DisplayFrame:
-    name: str
-    name_en: str
-    special: bool
-    items: list[tuple[str, int]]
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def special(self) -> bool: ...
+    @property
+    def items(self) -> list[tuple[str, int]]: ...
 
+@final
 class Posed:
-    positions: npt.NDArray[np.float32]
-    normals: npt.NDArray[np.float32]
-    uvs: npt.NDArray[np.float32]
-    additional_uvs: npt.NDArray[np.float32]
-    materials: npt.NDArray[np.float32]
-    bone_matrices: npt.NDArray[np.float32]
-    skin_matrices: npt.NDArray[np.float32]
+    @property
+    def positions(self) -> npt.NDArray[np.float32]: ...
+    @property
+    def normals(self) -> npt.NDArray[np.float32]: ...
+    @property
+    def uvs(self) -> npt.NDArray[np.float32]: ...
+    @property
+    def additional_uvs(self) -> npt.NDArray[np.float32]: ...
+    @property
+    def materials(self) -> npt.NDArray[np.float32]: ...
+    @property
+    def bone_matrices(self) -> npt.NDArray[np.float32]: ...
+    @property
+    def skin_matrices(self) -> npt.NDArray[np.float32]: ...
 
+@final
 class Poser:
     @property
     def model(self) -> Model: ...
@@ -153,6 +284,7 @@ class Poser:
         rotations: npt.NDArray[np.float32] | None = None,
     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]: ...
 
+@final
 class Model:
     @property
     def path(self) -> str | None: ...

@@ -887,15 +887,23 @@ fn corrupted_bytes_never_panic() {
     }
 }
 
-/// Not a check: writes PMD seeds for the fuzzer when PMX_FUZZ_SEEDS_DIR is set
-/// (bench/fuzz.sh does).
+/// The PMD seeds of bench/fuzz.sh (written where PMX_FUZZ_SEEDS_DIR says):
+/// both parse, and the richer one keeps its content.
 #[test]
 fn write_fuzz_seeds() {
-    let Some(dir) = std::env::var_os("PMX_FUZZ_SEEDS_DIR") else {
-        return;
-    };
-    let dir = std::path::PathBuf::from(dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("seed_sample.pmd"), sample().build()).unwrap();
-    std::fs::write(dir.join("seed_minimal.pmd"), minimal().build()).unwrap();
+    let seeds = [
+        ("seed_sample.pmd", sample().build()),
+        ("seed_minimal.pmd", minimal().build()),
+    ];
+    for (_, bytes) in &seeds {
+        parse_pmd(bytes).unwrap();
+    }
+    assert!(!parse_pmd(&seeds[0].1).unwrap().morphs.is_empty());
+    if let Some(dir) = std::env::var_os("PMX_FUZZ_SEEDS_DIR") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, bytes) in &seeds {
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+    }
 }

@@ -537,26 +537,33 @@ fn out_of_range_indices_are_unwritable() {
 /// (bench/fuzz.sh); does nothing when the variable is unset.
 #[test]
 fn write_fuzz_seeds() {
-    let Some(dir) = std::env::var_os("PMX_FUZZ_SEEDS_DIR") else {
-        return;
-    };
-    let dir = std::path::PathBuf::from(dir);
+    // bench/fuzz.sh sets PMX_FUZZ_SEEDS_DIR to seed the fuzzer's corpus;
+    // otherwise the seeds go to a temporary folder and are only checked.
+    let dir = std::env::var_os("PMX_FUZZ_SEEDS_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("pmx_seeds_{}", std::process::id())));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut n = 0;
+    let mut seeds = Vec::new();
     for version in [2.0, 2.1] {
         for encoding in [Encoding::Utf16, Encoding::Utf8] {
             for (size, additional_uv_count) in [(1, 0), (2, 4), (4, 1)] {
-                let m = full_model(Spec {
+                seeds.push(full_model(Spec {
                     version,
                     encoding,
                     sizes: sizes_all(size),
                     additional_uv_count,
-                });
-                write_pmx_file(&m, &dir.join(format!("seed_{n}.pmx"))).unwrap();
-                n += 1;
+                }));
             }
         }
     }
-    write_pmx_file(&bone_only_model(), &dir.join("seed_bones.pmx")).unwrap();
-    write_pmx_file(&Model::default(), &dir.join("seed_empty.pmx")).unwrap();
+    seeds.push(bone_only_model());
+    seeds.push(Model::default());
+    for (n, m) in seeds.iter().enumerate() {
+        let path = dir.join(format!("seed_{n}.pmx"));
+        write_pmx_file(m, &path).unwrap();
+        assert_eq!(&parse_file(&path).unwrap(), m, "seed {n}");
+    }
+    if std::env::var_os("PMX_FUZZ_SEEDS_DIR").is_none() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

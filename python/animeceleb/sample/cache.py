@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 # Bump whenever the generated geometry, textures or names change.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 4
 
 
 def cache_root() -> Path:

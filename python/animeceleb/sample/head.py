@@ -89,6 +89,23 @@ def skin_uv(phi, theta) -> np.ndarray:
     return np.stack([np.asarray(phi) / (2 * np.pi) + 0.5, np.asarray(theta) / np.pi], -1)
 
 
+# How strongly face normals lean toward the viewer (0 = the true surface normals).
+FACE_FLATTEN = 1.0
+
+
+def face_normals(phi, theta, nrm: np.ndarray) -> np.ndarray:
+    """Skin normals leaned toward straight ahead (-Z) on the front of the head.
+
+    Anime models edit their face normals so the face shades almost flat under
+    a frontal light; with the true normals of a rounded jaw, cel shading draws
+    a dark band across the lower face. The lean fades to nothing at the sides
+    and back, and is small under the chin, which faces down rather than ahead.
+    """
+    ahead = np.clip(-direction(phi, theta)[..., 2], 0.0, 1.0)
+    w = FACE_FLATTEN * ahead**2
+    return normalize(nrm + w[..., None] * np.array([0.0, 0.0, -1.0]))
+
+
 def build_head() -> Part:
     phi = np.linspace(-np.pi, np.pi, N_PHI)
     # Denser toward the face band; poles nudged off the axis.
@@ -96,7 +113,7 @@ def build_head() -> Part:
     theta = 0.02 + (np.pi - 0.04) * t
     th, ph = np.meshgrid(theta, phi, indexing="ij")
     pos = surface(ph, th).reshape(-1, 3)
-    nrm = surface_normal(ph, th).reshape(-1, 3)
+    nrm = face_normals(ph, th, surface_normal(ph, th)).reshape(-1, 3)
     uv = skin_uv(ph, th).reshape(-1, 2)
     faces = orient(grid_faces(N_THETA, N_PHI), pos, nrm)
     # Close the poles with fans (hidden under hair / inside the neck, but watertight).

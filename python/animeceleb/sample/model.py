@@ -24,8 +24,15 @@ TEXTURES = [
     "tex/mouth.png",
     "tex/cloth.png",
     "tex/toon.png",
+    "tex/hair_s.png",
+    "tex/skin_s.png",
 ]
-T_SKIN, T_EYE, T_HAIR, T_MOUTH, T_CLOTH, T_TOON = range(6)
+T_SKIN, T_EYE, T_HAIR, T_MOUTH, T_CLOTH, T_TOON, T_HAIR_SPHERE, T_SKIN_SPHERE = range(8)
+
+# Sphere maps and highlights as typical MMD models set them: an additive
+# "angel ring" on the hair, a multiplied warm rim on the skin.
+SPHERES = {"髪": (T_HAIR_SPHERE, "add"), "肌": (T_SKIN_SPHERE, "multiply")}
+SPECULAR = {"髪": ([0.12, 0.12, 0.12], 24.0), "白目": ([0.3, 0.3, 0.3], 40.0)}
 
 # material flag bits (pmx_core::model::material_flags)
 DOUBLE_SIDED = 0x01
@@ -59,20 +66,22 @@ def materials(v: Variant) -> list[dict]:
     out = []
     for name, name_en, tex, rgb, flags, edge in rows:
         edge_rgb = [0.25 * c for c in (v.hair_shadow if name == "髪" else (0.55, 0.3, 0.3))]
+        sphere, sphere_mode = SPHERES.get(name, (-1, "off"))
+        specular, specularity = SPECULAR.get(name, ([0.0, 0.0, 0.0], 5.0))
         out.append(
             {
                 "name": name,
                 "name_en": name_en,
                 "diffuse": _f32([*rgb, 1.0]),
-                "specular": _f32([0.0, 0.0, 0.0]),
-                "specularity": 5.0,
+                "specular": _f32(specular),
+                "specularity": specularity,
                 "ambient": _f32([0.6 * c for c in rgb]),
                 "flags": flags,
                 "edge_color": _f32([*edge_rgb, 1.0]),
                 "edge_size": float(edge) if flags & EDGE else 1.0,
                 "texture": tex,
-                "sphere_texture": -1,
-                "sphere_mode": "off",
+                "sphere_texture": sphere,
+                "sphere_mode": sphere_mode,
                 "toon": {"texture": T_TOON},
                 "memo": "",
                 "index_count": 0,
@@ -90,6 +99,8 @@ def texture_images(v: Variant) -> dict[str, np.ndarray]:
         TEXTURES[T_MOUTH]: textures.mouth(),
         TEXTURES[T_CLOTH]: textures.cloth(v.cloth),
         TEXTURES[T_TOON]: textures.toon(),
+        TEXTURES[T_HAIR_SPHERE]: textures.hair_sphere(),
+        TEXTURES[T_SKIN_SPHERE]: textures.skin_sphere(),
     }
 
 

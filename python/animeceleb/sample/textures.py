@@ -157,3 +157,24 @@ def toon() -> np.ndarray:
     shade = np.array([0.84, 0.78, 0.84])
     img = lit[None, None] * (1 - t[..., None]) + shade[None, None] * t[..., None]
     return _to_u8(img)
+
+
+def hair_sphere() -> np.ndarray:
+    """Additive sphere map: a soft highlight arc where the hair faces up and
+    toward the viewer (the "angel ring"), black (no change) elsewhere."""
+    h = w = 128
+    x, y = _grid(h, w)
+    u, v = 2 * x - 1, 2 * y - 1  # view-space normal x, y (v: +1 at the bottom)
+    ring = np.exp(-(((v + 0.45) / 0.13) ** 2)) * np.clip(1 - np.abs(u) / 0.8, 0, 1) ** 0.7
+    return _to_u8(0.32 * ring[..., None] * np.ones(3))
+
+
+def skin_sphere() -> np.ndarray:
+    """Multiplied sphere map: white where the skin faces the viewer, a slight
+    warm darkening toward the rim so the face reads as rounded."""
+    h = w = 128
+    x, y = _grid(h, w)
+    r = np.hypot(2 * x - 1, 2 * y - 1)
+    t = np.clip((r - 0.55) / 0.45, 0, 1) ** 2
+    rim = np.array([0.86, 0.80, 0.84])
+    return _to_u8(1.0 - t[..., None] * (1.0 - rim))

@@ -24,7 +24,7 @@
 //!   0.98 (MMD's "no self shadow" convention); alpha < 1 is drawn double
 //!   sided (MMD's rule for translucent PMD materials). Edge colour is opaque
 //!   black, edge size 1. Each material's index count must be a multiple of 3
-//!   and together they may not cover more indices than the face list holds.
+//!   and together they must cover exactly the face list (as in PMX).
 //! - **Textures**: the 20-byte texture field is split at the first `*` into
 //!   texture and sphere map (`tex.bmp*env.spa`); a lone name ending in `.sph`
 //!   or `.spa` is a sphere map only. A sphere ending in `.spa` adds, any other
@@ -412,6 +412,15 @@ fn read_materials(r: &mut Reader<'_>, model: &mut Model) -> Result<Vec<u8>> {
             index_count,
         });
         toons.push(toon);
+    }
+    // As in PMX: every face belongs to a material. A face no material draws
+    // could not be written back (or rendered), so such a file is refused.
+    if covered != total_indices {
+        r.section("materials");
+        return Err(r.error(
+            ErrorKind::InvalidValue,
+            format!("materials draw {covered} face indices, the model has {total_indices}"),
+        ));
     }
     model.materials = materials;
     Ok(toons)
