@@ -15,11 +15,18 @@ from dataclasses import astuple, dataclass, fields
 import numpy as np
 
 __all__ = [
+    "ANGLE_RANGE",
+    "LIGHT_RANGE",
+    "PARTITIONS",
     "POSE_LAYOUT",
     "STANDARD_SOURCE_NAMES",
     "TARGET_MORPHS",
     "Pose",
+    "annotated_targets",
+    "realisable_choices",
     "realize",
+    "sample_light",
+    "sample_pose",
 ]
 
 _SIDED = ("eye_close", "eye_smile", "eye_wide", "brow_up", "brow_down", "brow_troubled")
@@ -146,3 +153,76 @@ def realize(
     for target in _MOUTH:
         add(target, getattr(p, target))
     return weights, (p.yaw, p.pitch, p.roll)
+
+
+# ----- the sampling policy (DESIGN.md; paper section 3.1 D) ----------------------------------
+
+ANGLE_RANGE = (-20.0, 20.0)  # yaw, pitch, roll in degrees, rotated partition
+LIGHT_RANGE = (0.3, 0.9)  # directional light intensity
+PARTITIONS = ("rotated", "frontal")  # frontal: head angles zero
+_PARTS: dict[str, tuple[str, ...]] = {
+    "eyes": ("eye_close", "eye_smile", "eye_wide"),
+    "brows": ("brow_up", "brow_down", "brow_troubled"),
+}
+
+
+def annotated_targets(annotation: Mapping[str, str | None] | None = None) -> tuple[str, ...]:
+    """The target morphs the annotation maps to a source morph, in ``TARGET_MORPHS`` order
+    (None: the standard MMD names).  The paper's per-model image count counts these."""
+    names = STANDARD_SOURCE_NAMES if annotation is None else annotation
+    return tuple(t for t in TARGET_MORPHS if names.get(t))
+
+
+def realisable_choices(annotation: Mapping[str, str | None] | None = None
+                       ) -> dict[str, tuple[str, ...]]:
+    """Per part ("eyes", "brows", "mouth"), the target morphs a pose can realise on the model.
+
+    A side target needs its own morph.  "Both" needs the both morph, or the two side morphs
+    (then it is realised as right + left at the same weight); a model with only one side's morph
+    offers only that side, since "both" would close one eye.
+    """
+    have = set(annotated_targets(annotation))
+    out: dict[str, tuple[str, ...]] = {}
+    for part, bases in _PARTS.items():
+        choices: list[str] = []
+        for base in bases:
+            right, left = f"{base}_right", f"{base}_left"
+            if base in have or (right in have and left in have):
+                choices.append(base)
+            choices += [t for t in (right, left) if t in have]
+        out[part] = tuple(choices)
+    out["mouth"] = tuple(t for t in _MOUTH if t in have)
+    return out
+
+
+def sample_pose(rng: np.random.Generator,
+                annotation: Mapping[str, str | None] | None = None,
+                partition: str = "rotated") -> Pose:
+    """One pose the model can realise: per part one realisable target morph drawn uniformly,
+    its weight uniform in [0, 1] (a "both" target sets right and left to it); head angles
+    uniform in ``ANGLE_RANGE`` (``partition="rotated"``) or zero (``"frontal"``).
+
+    The draws are made in a fixed order (part choice then weight, eyes, brows, mouth, then
+    yaw, pitch, roll), so one ``rng`` state gives one pose.
+    """
+    if partition not in PARTITIONS:
+        raise ValueError(f"partition must be one of {PARTITIONS}, got {partition!r}")
+    values = dict.fromkeys(POSE_LAYOUT, 0.0)
+    for choices in realisable_choices(annotation).values():
+        if not choices:
+            continue
+        target = choices[int(rng.integers(len(choices)))]
+        weight = float(rng.uniform(0.0, 1.0))
+        if target in values:
+            values[target] = weight
+        else:
+            values[f"{target}_right"] = values[f"{target}_left"] = weight
+    if partition == "rotated":
+        yaw, pitch, roll = rng.uniform(*ANGLE_RANGE, size=3)
+        values.update(yaw=float(yaw), pitch=float(pitch), roll=float(roll))
+    return Pose(**values)
+
+
+def sample_light(rng: np.random.Generator) -> float:
+    """A light intensity uniform in ``LIGHT_RANGE``."""
+    return float(rng.uniform(*LIGHT_RANGE))
