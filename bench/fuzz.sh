@@ -8,7 +8,7 @@
 # (ANIMECELEB_TEST_MODELS, default ../shared/models next to the checkout) and
 # with the edge-case files the test suite writes. Crashes land in
 # fuzz/artifacts/parse/; turn each into a regression test in
-# crates/pmx_core/tests/pmx_fuzz_regressions.rs.
+# crates/pmx_core/tests/fuzz_regressions.rs (inputs under tests/fuzz_regressions/).
 set -euo pipefail
 
 seconds="${1:-60}"

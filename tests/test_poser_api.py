@@ -165,6 +165,9 @@ def test_evaluate_batch_shapes_and_errors(model: ac.Model) -> None:
     np.testing.assert_allclose(positions[2, 1], (1.0, 10.0, -1.0), atol=1e-6)
     only_morphs, _ = poser.evaluate_batch(weights)
     np.testing.assert_array_equal(only_morphs[1, 0], np.add(FRONT, BLINK, dtype=np.float32))
+    # float64 arrays and nested lists are converted, giving the same result
+    as_f64, _ = poser.evaluate_batch(weights.astype(np.float64), ["首"], angles.tolist())
+    np.testing.assert_array_equal(as_f64, positions)
 
     with pytest.raises(ValueError, match="morph_weights has 3 columns, the model has 2 morphs"):
         poser.evaluate_batch(np.zeros((3, 3), np.float32))

@@ -279,9 +279,9 @@ class Poser:
     def evaluate(self) -> Posed: ...
     def evaluate_batch(
         self,
-        morph_weights: npt.NDArray[np.float32],
+        morph_weights: npt.ArrayLike,
         bones: list[_Key] = ...,
-        rotations: npt.NDArray[np.float32] | None = None,
+        rotations: npt.ArrayLike | None = None,
     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]: ...
 
 @final

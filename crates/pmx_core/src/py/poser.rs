@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use glam::{Quat, Vec3};
-use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray2, PyReadonlyArray3, PyUntypedArrayMethods};
+use numpy::{
+    AllowTypeChange, PyArray1, PyArrayLike2, PyArrayLike3, PyArrayMethods, PyUntypedArrayMethods,
+};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -144,9 +146,10 @@ impl PyPoser {
     fn evaluate_batch<'py>(
         &self,
         py: Python<'py>,
-        morph_weights: PyReadonlyArray2<'py, f32>,
+        // Any real array-like (float64, lists) is converted to float32 once here.
+        morph_weights: PyArrayLike2<'py, f32, AllowTypeChange>,
         bones: Vec<Bound<'py, PyAny>>,
-        rotations: Option<PyReadonlyArray3<'py, f32>>,
+        rotations: Option<PyArrayLike3<'py, f32, AllowTypeChange>>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         let model = self.model.bind(py).get();
         let (n, m) = (morph_weights.shape()[0], morph_weights.shape()[1]);
