@@ -6,9 +6,9 @@ from __future__ import annotations
 import grpc
 import numpy as np
 import pytest
-from _service import SIZE, running, sample_models, wait_for
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from _service import SIZE, running, sample_models, wait_for
 from animeceleb.service import Client, Limits, RenderServer
 
 TOKEN = "s3cret-token"

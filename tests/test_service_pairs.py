@@ -9,8 +9,8 @@ from pathlib import Path
 import grpc
 import numpy as np
 import pytest
-from _service import SIZE, config, running, sample_models
 
+from _service import SIZE, config, running, sample_models
 from animeceleb.service import Backoff, Pair, PairStream, RenderServer
 
 FAST = Backoff(initial=0.05, maximum=0.5, retries=40)

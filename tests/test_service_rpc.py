@@ -14,11 +14,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 import animeceleb as ac
+from _service import SIZE, running, sample_models
 from animeceleb.pose import POSE_LAYOUT, annotated_targets, sample_light, sample_pose
 from animeceleb.service import Client, RenderServer
 from animeceleb.service.proto.animeceleb.v1 import render_pb2 as pb
-
-from _service import SIZE, running, sample_models
 from conftest import models_dir
 
 SAMPLE = "samples/v0/animeceleb_sample_0.pmx"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import grpc
 import pytest
-from _service import SIZE, config, running, sample_models
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from _service import SIZE, config, running, sample_models
 from animeceleb.service import Client, RenderServer
 
 MODEL = "v0/animeceleb_sample_0.pmx"

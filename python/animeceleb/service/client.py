@@ -21,7 +21,7 @@ import grpc
 import numpy as np
 
 from ..pose import Pose
-from ..render import DEFAULT_LIGHT
+from ..render import DEFAULT_LIGHT, get_style
 from .messages import CODE_BY_STYLE, STYLE_BY_CODE
 from .proto.animeceleb.v1 import render_pb2 as pb
 from .proto.animeceleb.v1 import render_pb2_grpc as pb_grpc
@@ -105,11 +105,7 @@ class Frame:
                    pair_id=f.pair_id, role=_ROLE.get(f.role))
 
 
-def _style(style: str | int) -> int:
-    if isinstance(style, int):
-        return style
-    from ..render import get_style
-
+def _style(style: str) -> pb.Style.ValueType:
     return STYLE_BY_CODE[get_style(style).code]
 
 
