@@ -81,17 +81,7 @@ def main() -> None:
     lights = [float(np.float32(sample_light(rng))) for _ in range(n)]
     styles = [STYLES[i % 4] for i in range(n)]
 
-    renderer = ac.Renderer(size)
-    print(f"adapter: {renderer.adapter_summary}; {n} frames of {size} px, model {args.model}, "
-          f"{os.cpu_count()} CPUs")
-    renderer.render_batch(model, poses[:4], STYLES, 0.6, annotation)  # pipelines, GPU model
-    secs, _ = timed(lambda: len(renderer.render_batch(model, poses, styles, lights, annotation)))
-    local = n / secs
-    row("local render_batch", secs, n, size, None)
-    secs, _ = timed(lambda: sum(1 for p, s, li in zip(poses, styles, lights, strict=True)
-                                if renderer.render(model, p, s, li, annotation) is not None))
-    row("local render (one by one)", secs, n, size, local)
-    del renderer
+    local = _local(model, annotation, poses, styles, lights, size, args.model)
 
     for workers in (int(w) for w in args.workers.split(",")):
         proc, port = start_server(SHARED, workers, size)
@@ -113,6 +103,23 @@ def main() -> None:
                 row("Sample, 4 clients (sum)", secs, k, size, local)
         finally:
             stop_server(proc)
+
+
+def _local(model: object, annotation: dict[str, str | None], poses: list[np.ndarray],
+           styles: list[str], lights: list[float], size: int, label: str) -> float:
+    """The renderer's own frames/s on these frames (printed), in this process."""
+    n = len(poses)
+    renderer = ac.Renderer(size)
+    print(f"adapter: {renderer.adapter_summary}; {n} frames of {size} px, model {label}, "
+          f"{os.cpu_count()} CPUs")
+    renderer.render_batch(model, poses[:4], STYLES, 0.6, annotation)  # pipelines, GPU model
+    secs, _ = timed(lambda: len(renderer.render_batch(model, poses, styles, lights, annotation)))
+    local = n / secs
+    row("local render_batch", secs, n, size, None)
+    secs, _ = timed(lambda: sum(1 for p, s, li in zip(poses, styles, lights, strict=True)
+                                if renderer.render(model, p, s, li, annotation) is not None))
+    row("local render (one by one)", secs, n, size, local)
+    return local
 
 
 def _clients(port: int, clients: int, frames: int, model_id: str, size: int) -> int:
