@@ -277,4 +277,7 @@ class FrameStream(Iterator[Frame]):
         self.cancel()
 
     def __del__(self) -> None:
-        self.call.cancel()
+        try:
+            self.call.cancel()
+        except Exception:  # interpreter shutdown: the channel may be gone already
+            pass
