@@ -8,6 +8,7 @@ addresses (a Kubernetes headless Service) is balanced the same way.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import ipaddress
 import socket
@@ -277,7 +278,5 @@ class FrameStream(Iterator[Frame]):
         self.cancel()
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # at exit the channel may be gone already
             self.call.cancel()
-        except Exception:  # interpreter shutdown: the channel may be gone already
-            pass
