@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import animeceleb as ac
+from _annotate_models import edited_sample
 from _service import sample_models
 from animeceleb.service.registry import ModelRegistry, UnknownModel
 
@@ -68,11 +70,18 @@ def test_several_folders_prefix_ids(folder: Path, tmp_path: Path) -> None:
         ModelRegistry([folder, same_name])
 
 
-def test_broken_files_are_skipped_with_the_reason(folder: Path) -> None:
+def _no_neck(spec: dict[str, Any]) -> None:
+    next(b for b in spec["bones"] if b["name"] == "首")["name"] = "neck"
+
+
+def test_broken_and_unframable_files_are_skipped_with_the_reason(folder: Path) -> None:
     (folder / "broken.pmx").write_bytes(b"PMX \x00\x00")
+    edited_sample(folder / "noneck", _no_neck)
     reg = ModelRegistry([folder])
     assert reg.ids == [V0, V1]
-    assert "broken.pmx" in reg.skipped and reg.skipped["broken.pmx"]
+    assert sorted(reg.skipped) == ["broken.pmx", "noneck/animeceleb_sample_0.pmx"]
+    assert reg.skipped["broken.pmx"] == "header at byte 4: needs 4 bytes, 2 left"
+    assert "has no 首 (neck) bone" in reg.skipped["noneck/animeceleb_sample_0.pmx"]
 
 
 def test_credit_and_reload(folder: Path) -> None:

@@ -99,3 +99,17 @@ def test_round_robin_over_two_servers(models: Path) -> None:
             for _ in range(6):
                 assert client.render(MODEL, size=SIZE).shape == (SIZE, SIZE, 4)
             assert b.pool.frames_rendered == served + 6
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--models", "/nonexistent/models"], "does not exist or is not a folder"),
+    (["--models", "."], "TLS needs both a certificate and a key"),
+    (["--models", ".", "--workers", "0"], "workers must be at least 1"),
+])
+def test_serve_command_refuses_bad_options(args: list[str], words: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from animeceleb.cli import main
+
+    extra = ["--tls-cert", "cert.pem"] if "TLS" in words else []
+    assert main(["serve", *args, *extra, "--port", "0"]) == 1
+    assert words in capsys.readouterr().err

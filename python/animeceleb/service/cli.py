@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 
 from .config import Limits, ServerConfig
@@ -17,15 +18,19 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     limits = Limits(max_frames=args.max_frames, max_size=args.max_size,
                     max_streams=args.max_streams)
-    token = args.token
-    if args.token_file is not None:
-        token = args.token_file.read_text(encoding="utf-8").strip()
-    config = ServerConfig(
-        models=tuple(args.models), host=args.host, port=args.port, workers=args.workers,
-        limits=limits, store=args.store, tls_cert=args.tls_cert, tls_key=args.tls_key,
-        token=token, grace=args.grace, max_batch=args.max_batch, device=args.device,
-        warm_sizes=(limits.default_size,))
-    return serve_forever(config)
+    try:
+        token = args.token
+        if args.token_file is not None:
+            token = args.token_file.read_text(encoding="utf-8").strip()
+        config = ServerConfig(
+            models=tuple(args.models), host=args.host, port=args.port, workers=args.workers,
+            limits=limits, store=args.store, tls_cert=args.tls_cert, tls_key=args.tls_key,
+            token=token, grace=args.grace, max_batch=args.max_batch, device=args.device,
+            warm_sizes=(limits.default_size,))
+        return serve_forever(config)
+    except (OSError, ValueError, RuntimeError) as e:  # bad folder, files, options, no adapter
+        print(f"animeceleb serve: {e}", file=sys.stderr)
+        return 1
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

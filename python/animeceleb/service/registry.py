@@ -19,6 +19,7 @@ from typing import Any
 from .. import _core
 from ..annotate import Collection, propose_annotation
 from ..pose import TARGET_MORPHS, annotated_targets
+from ..render import FramingError
 
 __all__ = ["ModelEntry", "ModelRegistry", "UnknownModel"]
 
@@ -63,6 +64,16 @@ def _credit(path: Path, root: Path) -> str:
     return ""
 
 
+def _check_framable(model: Any) -> None:
+    """The camera frames the head from 首 and 頭 (DESIGN.md): a model without them can't be
+    rendered, and is not served rather than failing every Sample drawn over all models."""
+    names = {b.name for b in model.bones}
+    for bone, what in (("首", "neck"), ("頭", "head")):
+        if bone not in names:
+            raise FramingError(f"model {model.name!r} has no {bone} ({what}) bone: "
+                               "it can't be framed")
+
+
 def _annotation(coll: Collection, key: str, model: Any, write_store: bool
                 ) -> dict[str, str | None]:
     """Decisions over proposals from the store; proposals from names + geometry when the store
@@ -101,8 +112,9 @@ class ModelRegistry:
                                      "serve folders with different names")
                 try:
                     model = coll.load(key)
+                    _check_framable(model)
                     annotation = _annotation(coll, key, model, store is not None)
-                except (_core.PmxError, OSError, ValueError) as e:
+                except (_core.PmxError, OSError, ValueError, FramingError) as e:
                     logger.warning("not serving %s: %s", model_id, e)
                     self.skipped[model_id] = str(e)
                     continue

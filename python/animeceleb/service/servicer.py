@@ -120,6 +120,9 @@ class RenderServicer(pb_grpc.RenderServiceServicer):
                                          "the deadline passed before the frame was rendered"))
         except FramingError as e:
             _abort(context, RequestError(grpc.StatusCode.FAILED_PRECONDITION, str(e)))
+        except Exception as e:  # a renderer failure: say so, keep serving
+            logger.exception("rendering failed")
+            _abort(context, RequestError(grpc.StatusCode.INTERNAL, f"rendering failed: {e}"))
 
     def _frames(self, items: Iterable[tuple[FrameSpec, Future[np.ndarray]]],
                 context: grpc.ServicerContext) -> Iterator[pb.Frame]:
