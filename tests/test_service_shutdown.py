@@ -41,10 +41,11 @@ def test_stop_finishes_calls_in_flight(models: Path) -> None:
         assert e.value.code() == grpc.StatusCode.UNAVAILABLE
 
 
-def test_serve_command_stops_on_sigterm(models: Path) -> None:
+def test_serve_command_stops_on_sigterm() -> None:
+    """`animeceleb serve --sample 1`: the built-in character, SERVING, then SIGTERM: exit 0."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "animeceleb.cli", "serve", "--models", str(models),
+        [sys.executable, "-m", "animeceleb.cli", "serve", "--sample", "1",
          "--host", "127.0.0.1", "--port", "0", "--workers", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     try:
@@ -113,3 +114,5 @@ def test_serve_command_refuses_bad_options(args: list[str], words: str,
     extra = ["--tls-cert", "cert.pem"] if "TLS" in words else []
     assert main(["serve", *args, *extra, "--port", "0"]) == 1
     assert words in capsys.readouterr().err
+    assert main(["serve", "--port", "0"]) == 2
+    assert "give --models DIR" in capsys.readouterr().err
