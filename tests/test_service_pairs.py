@@ -118,3 +118,62 @@ def test_torch_dataset(server: RenderServer) -> None:
     loader = torch.utils.data.DataLoader(ds, batch_size=2, num_workers=2)
     batches = list(loader)
     assert sum(b[0].shape[0] for b in batches) == 4  # count split between the two workers
+
+
+class _WorkerInfo:
+    def __init__(self, id: int, num_workers: int) -> None:
+        self.id, self.num_workers = id, num_workers
+
+
+def test_dataset_worker_seeds_without_torch(server: RenderServer,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dataset's worker split (``get_worker_info``) where torch is not installed: a stand-in
+    ``torch.utils.data`` with only what ``animeceleb.torch.stream`` touches on import."""
+    import sys
+    import types
+
+    if "torch" in sys.modules or _has_torch():
+        pytest.skip("torch is installed: test_torch_dataset covers this")
+    info: list[_WorkerInfo | None] = [None]
+    torch = types.ModuleType("torch")
+    utils = types.ModuleType("torch.utils")
+    data = types.ModuleType("torch.utils.data")
+
+    class IterableDataset:
+        def __class_getitem__(cls, item: object) -> type:
+            return cls
+
+    data.IterableDataset = IterableDataset  # type: ignore[attr-defined]
+    data.get_worker_info = lambda: info[0]  # type: ignore[attr-defined]
+    torch.Tensor = object  # type: ignore[attr-defined]
+    torch.utils, utils.data = utils, data  # type: ignore[attr-defined]
+    for name, module in (("torch", torch), ("torch.utils", utils), ("torch.utils.data", data)):
+        monkeypatch.setitem(sys.modules, name, module)
+    for name in ("animeceleb.torch", "animeceleb.torch.stream"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    try:
+        from animeceleb.torch import RenderStreamDataset
+
+        address = f"127.0.0.1:{server.port}"
+        ds = RenderStreamDataset(address, seed=9, count=7, size=SIZE, chunk=2)
+        main = ds.pairs()
+        assert (main.worker_id, main.num_workers, main.count) == (0, 1, 7)
+        info[0] = _WorkerInfo(1, 3)
+        worker = ds.pairs()
+        assert (worker.worker_id, worker.num_workers, worker.count) == (1, 3, 2)
+        expected = PairStream(address, seed=9, worker_id=1, num_workers=3, count=7,
+                              size=SIZE, chunk=2)
+        assert [_key(p) for p in worker] == [_key(p) for p in expected]
+    finally:  # built on the stand-in: not for later imports
+        import animeceleb
+
+        for name in ("animeceleb.torch", "animeceleb.torch.stream"):
+            sys.modules.pop(name, None)
+        if "torch" in vars(animeceleb):
+            delattr(animeceleb, "torch")
+
+
+def _has_torch() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
