@@ -114,6 +114,9 @@ class PairStream:
                             given += 1
                             attempt = 0
                             yield pair
+                        if given < want:
+                            raise RuntimeError(f"the server ended a Sample call after {given} "
+                                               f"of {want} pairs without an error")
                     except grpc.RpcError as e:
                         if e.code() not in RETRYABLE or attempt >= self.backoff.retries:
                             raise
