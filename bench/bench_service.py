@@ -52,13 +52,13 @@ def stop_server(proc: subprocess.Popen[str]) -> None:
         proc.stdout.close()
 
 
-REPEATS = 3
+REPEATS = [3]  # runs per figure (--repeats)
 
 
 def timed(fn: Callable[[], int]) -> tuple[float, int]:
     """Best of REPEATS runs (the machine is shared: the best run is the least disturbed)."""
     best: tuple[float, int] | None = None
-    for _ in range(REPEATS):
+    for _ in range(REPEATS[0]):
         t0 = time.perf_counter()
         n = fn()
         run = (time.perf_counter() - t0, n)
@@ -80,10 +80,9 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--model", default="gene/Gene_light.pmx", help="model id under the folder")
-    ap.add_argument("--repeats", type=int, default=REPEATS, help="runs per figure (best kept)")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per figure (best kept)")
     args = ap.parse_args()
-    global REPEATS
-    REPEATS = args.repeats
+    REPEATS[0] = args.repeats
     n, size = args.frames, args.size
 
     model = ac.load_model(SHARED / args.model)
