@@ -116,3 +116,25 @@ def test_serve_command_refuses_bad_options(args: list[str], words: str,
     assert words in capsys.readouterr().err
     assert main(["serve", "--port", "0"]) == 2
     assert "give --models DIR" in capsys.readouterr().err
+
+
+def test_server_folder_entry_point_takes_the_environment(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """server/serve.py (the container's entry point): options from the environment, the
+    command line winning."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "animeceleb_server_serve", Path(__file__).resolve().parents[1] / "server" / "serve.py")
+    assert spec is not None and spec.loader is not None
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    monkeypatch.setenv("ANIMECELEB_MODELS", "/models/a:/models/b")
+    monkeypatch.setenv("ANIMECELEB_PORT", "6000")
+    monkeypatch.setenv("ANIMECELEB_WORKERS", "3")
+    monkeypatch.delenv("ANIMECELEB_TOKEN_FILE", raising=False)
+    assert serve._argv(["--grace", "5"]) == [
+        "serve", "--models", "/models/a", "--models", "/models/b", "--port", "6000",
+        "--workers", "3", "--grace", "5"]
+    assert serve._argv(["--models", "/x", "--port", "7"]) == [
+        "serve", "--workers", "3", "--models", "/x", "--port", "7"]
