@@ -70,8 +70,11 @@ func run(addr string, n int, seed uint64, model string, size int, out string, wh
 		got++
 	}
 	secs := time.Since(start).Seconds()
-	fmt.Printf("%d frames of %dx%d in %.2f s (%.1f frames/s); frame %d written to %s\n",
-		got, size, size, secs, float64(got)/secs, which, out)
+	fmt.Printf("%d frames of %dx%d in %.2f s (%.1f frames/s)\n", got, size, size, secs, float64(got)/secs)
+	if got <= which {
+		return fmt.Errorf("the stream ended after %d frames, before frame %d", got, which)
+	}
+	fmt.Printf("frame %d written to %s\n", which, out)
 	return nil
 }
 
