@@ -12,7 +12,7 @@ export ANIMECELEB_TEST_MODELS ?= $(MODELS)
 # the annotation page's browser test (Playwright drives it; never `playwright install`).
 SYSTEM_PACKAGES := mesa-vulkan-drivers libvulkan1 chromium
 
-.PHONY: demo test sysdeps venv build lint rust-test py-test bench fuzz clean
+.PHONY: demo test sysdeps venv build proto lint rust-test py-test bench fuzz clean
 
 demo: build
 	$(VENV)/bin/animeceleb models "$(MODELS)"
@@ -36,6 +36,10 @@ venv: $(VENV)/.deps
 
 build: sysdeps venv
 	$(VENV)/bin/maturin develop --release -q --extras dev
+
+# Python code generated from proto/ (committed; tests/test_service_proto.py fails when stale).
+proto: build
+	PYTHON=$(PY) scripts/gen_proto_py.sh
 
 lint: build
 	cargo fmt --all --check
