@@ -5,12 +5,12 @@
 #   clients/gen.sh           rewrite clients/go/animecelebv1/ and clients/ts/src/gen/
 #   clients/gen.sh --check   compare only (make clients-test runs this)
 #
-# Every generator is pinned here or in clients/ts/package-lock.json, and installed into
-# clients/.tools (gitignored) on first use: protoc from PyPI's grpcio-tools, protoc-gen-go and
-# protoc-gen-go-grpc with `go install`, ts-proto from clients/ts/node_modules (`npm ci`).
+# Every generator is pinned: protoc is grpcio-tools from the project's dev extra (pyproject.toml,
+# the same one scripts/gen_proto_py.sh uses for Python; $PYTHON, default .venv/bin/python);
+# protoc-gen-go and protoc-gen-go-grpc here, installed with `go install` into clients/.tools
+# (gitignored) on first use; ts-proto in clients/ts/package-lock.json (`npm ci` on first use).
 set -euo pipefail
 
-GRPCIO_TOOLS_VERSION=1.85.1
 PROTOC_GEN_GO_VERSION=v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION=v1.6.2
 
@@ -26,12 +26,12 @@ case "${1:-}" in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
-# Each tool lives under a folder named by its version, so changing a pin installs afresh.
-venv=$tools/grpcio-tools-$GRPCIO_TOOLS_VERSION
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import grpc_tools" 2>/dev/null; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "grpcio-tools==$GRPCIO_TOOLS_VERSION"
+py=${PYTHON:-$root/.venv/bin/python}
+if ! "$py" -c "import grpc_tools" 2>/dev/null; then
+  echo "$py has no grpcio-tools: run make build (it installs the dev extra)" >&2
+  exit 1
 fi
+# The Go plugins live under a folder named by their versions, so changing a pin installs afresh.
 gobin=$tools/go-$PROTOC_GEN_GO_VERSION-grpc-$PROTOC_GEN_GO_GRPC_VERSION
 if [ ! -x "$gobin/protoc-gen-go" ] || [ ! -x "$gobin/protoc-gen-go-grpc" ]; then
   GOBIN=$gobin go install "google.golang.org/protobuf/cmd/protoc-gen-go@$PROTOC_GEN_GO_VERSION"
@@ -49,7 +49,7 @@ mkdir -p "$out/go" "$out/ts"
 # Relative paths keep the file names in generated headers the same on every machine.
 cd "$root/proto"
 protos=(animeceleb/v1/render.proto)
-"$venv/bin/python" -m grpc_tools.protoc -I . \
+"$py" -m grpc_tools.protoc -I . \
   --plugin=protoc-gen-go="$gobin/protoc-gen-go" \
   --plugin=protoc-gen-go-grpc="$gobin/protoc-gen-go-grpc" \
   --go_out="$out/go" --go_opt=module=github.com/animeceleb/animeceleb/clients/go \
@@ -57,7 +57,7 @@ protos=(animeceleb/v1/render.proto)
   "${protos[@]}"
 # ts-proto: grpc-js service clients, ES modules (.js import suffixes), plain numbers for
 # 64-bit fields (frame indices and seeds stay below 2^53; ts-proto throws beyond).
-"$venv/bin/python" -m grpc_tools.protoc -I . \
+"$py" -m grpc_tools.protoc -I . \
   --plugin=protoc-gen-ts_proto="$ts_proto" \
   --ts_proto_out="$out/ts" \
   --ts_proto_opt=outputServices=grpc-js,env=node,esModuleInterop=true,importSuffix=.js,forceLong=number \
