@@ -8,6 +8,7 @@ package animeceleb_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -39,6 +40,7 @@ type liveServer struct {
 	exited chan struct{}
 	log    *syncBuffer
 	dir    string
+	tls    *tls.Config // how to reach a TLS server; nil for plain text
 }
 
 type syncBuffer struct {
@@ -96,11 +98,23 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func startServer() (*liveServer, error) {
+// repoRoot is the project's root, from this package's folder (where go test runs).
+func repoRoot() string {
 	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
-		return nil, err
+		panic(err)
 	}
+	return root
+}
+
+// startServer starts a server for the sample character, with extra serve arguments.
+func startServer(args ...string) (*liveServer, error) {
+	return startServerTLS(nil, args...)
+}
+
+// startServerTLS starts a server that tc (nil for plain text) reaches.
+func startServerTLS(tc *tls.Config, args ...string) (*liveServer, error) {
+	root := repoRoot()
 	venv := os.Getenv("ANIMECELEB_VENV")
 	if venv == "" {
 		venv = filepath.Join(root, ".venv")
@@ -109,7 +123,7 @@ func startServer() (*liveServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &liveServer{dir: dir, log: &syncBuffer{}, exited: make(chan struct{})}
+	s := &liveServer{dir: dir, log: &syncBuffer{}, exited: make(chan struct{}), tls: tc}
 	models := filepath.Join(dir, "models")
 	facts, err := exec.Command(filepath.Join(venv, "bin", "python"),
 		filepath.Join(root, "clients", "testdata", "sample_models.py"), models).Output()
@@ -127,8 +141,8 @@ func startServer() (*liveServer, error) {
 		return nil, err
 	}
 	s.addr = "127.0.0.1:" + strconv.Itoa(port)
-	s.cmd = exec.Command(filepath.Join(venv, "bin", "animeceleb"), "serve",
-		"--models", models, "--port", strconv.Itoa(port), "--workers", "1")
+	s.cmd = exec.Command(filepath.Join(venv, "bin", "animeceleb"), append([]string{"serve",
+		"--models", models, "--port", strconv.Itoa(port), "--workers", "1"}, args...)...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	// A process group of its own, so stopping it also stops any worker processes.
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -145,7 +159,12 @@ func startServer() (*liveServer, error) {
 }
 
 func (s *liveServer) waitServing(limit time.Duration) error {
-	c, err := animeceleb.Connect(s.addr)
+	// Health checks need no token, so a plain-text probe also answers for a token-only server.
+	var opts []animeceleb.Option
+	if s.tls != nil {
+		opts = append(opts, animeceleb.WithTLS(s.tls))
+	}
+	c, err := animeceleb.Connect(s.addr, opts...)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ChannelCredentials } from "@grpc/grpc-js";
 import { connect } from "../src/index.js";
 
 /** What clients/testdata/sample_models.py says about the model it wrote. */
@@ -40,7 +41,10 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startServer(): Promise<LiveServer> {
+export const testdata = join(root, "clients", "testdata");
+
+/** Start a server for the sample character, with extra serve arguments; `tls` reaches it. */
+export async function startServer(args: string[] = [], tls?: ChannelCredentials): Promise<LiveServer> {
   const venv = process.env.ANIMECELEB_VENV ?? join(root, ".venv");
   const dir = mkdtempSync(join(tmpdir(), "animeceleb-ts-client-"));
   const models = join(dir, "models");
@@ -60,13 +64,13 @@ export async function startServer(): Promise<LiveServer> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const facts = execFileSync(join(venv, "bin", "python"), [join(root, "clients", "testdata", "sample_models.py"), models], {
+    const facts = execFileSync(join(venv, "bin", "python"), [join(testdata, "sample_models.py"), models], {
       encoding: "utf8",
     });
     const model = JSON.parse(facts) as SampleModel;
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
-    child = spawn(join(venv, "bin", "animeceleb"), ["serve", "--models", models, "--port", String(port), "--workers", "1"], {
+    child = spawn(join(venv, "bin", "animeceleb"), ["serve", "--models", models, "--port", String(port), "--workers", "1", ...args], {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -77,7 +81,8 @@ export async function startServer(): Promise<LiveServer> {
       log += String(e);
       exited = true;
     });
-    const client = connect(address);
+    // Health checks need no token, so this probe also answers for a token-only server.
+    const client = connect(address, { tls });
     try {
       const deadline = Date.now() + 180_000;
       let last: unknown;
