@@ -224,3 +224,37 @@ func TestOutOfRangeIsInvalidArgument(t *testing.T) {
 		t.Fatalf("light 5: %v, want INVALID_ARGUMENT", err)
 	}
 }
+
+func TestSampleOptionsReachTheServer(t *testing.T) {
+	c, _ := connect(t)
+	id := onlyModel(t, c)
+	opts := &animeceleb.SampleOptions{
+		ModelID: id, Styles: []animeceleb.Style{animeceleb.StyleFlat}, Pairs: true,
+		Size: 32, Partition: animeceleb.PartitionFrontal,
+	}
+	var frames []*animeceleb.Frame
+	for f, err := range c.Sample(testContext(t), 4, 5, opts) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames = append(frames, f)
+	}
+	if len(frames) != 4 {
+		t.Fatalf("%d frames, want 4 (two pairs)", len(frames))
+	}
+	for i, f := range frames {
+		wantRole := animeceleb.RoleSource
+		if i%2 == 1 {
+			wantRole = animeceleb.RoleDriving
+		}
+		if f.Role != wantRole || f.Style != animeceleb.StyleFlat || f.Image.Rect.Dx() != 32 {
+			t.Fatalf("frame %d: role %v style %v width %d", i, f.Role, f.Style, f.Image.Rect.Dx())
+		}
+		if f.Pose[animeceleb.Yaw] != 0 || f.Pose[animeceleb.Pitch] != 0 || f.Pose[animeceleb.Roll] != 0 {
+			t.Fatalf("frame %d: frontal partition with head angles %v", i, f.Pose[animeceleb.Yaw:])
+		}
+	}
+	if frames[0].PairID != frames[1].PairID || frames[2].PairID != frames[3].PairID || frames[0].PairID == frames[2].PairID {
+		t.Fatalf("pair ids %d %d %d %d", frames[0].PairID, frames[1].PairID, frames[2].PairID, frames[3].PairID)
+	}
+}

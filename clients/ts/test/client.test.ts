@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, test } from "node:test";
-import { type Client, connect, type Frame, PairRole, pose, POSE_LAYOUT, status, Style, YAW } from "../src/index.js";
+import { type Client, connect, type Frame, PairRole, Partition, pose, POSE_LAYOUT, status, Style, YAW } from "../src/index.js";
 import { type LiveServer, startServer } from "./server.js";
 
 let server: LiveServer;
@@ -142,4 +142,21 @@ test("a pose of the wrong length or out of range is INVALID_ARGUMENT", async () 
   await rejectsWith(client.render(id, new Float32Array(19), { size: 32 }), status.INVALID_ARGUMENT);
   await rejectsWith(client.render(id, pose({ yaw: 120 }), { size: 32 }), status.INVALID_ARGUMENT);
   await rejectsWith(client.render(id, new Float32Array(20), { light: 5, size: 32 }), status.INVALID_ARGUMENT);
+});
+
+test("sample options reach the server: model, styles, pairs, size, partition", async () => {
+  const modelId = await onlyModel();
+  const frames: Frame[] = [];
+  const options = { modelId, styles: [Style.STYLE_FLAT], pairs: true, size: 32, partition: Partition.PARTITION_FRONTAL };
+  for await (const f of client.sample(4, 5, options)) frames.push(f);
+  assert.equal(frames.length, 4, "two pairs");
+  frames.forEach((f, i) => {
+    assert.equal(f.role, i % 2 === 0 ? PairRole.PAIR_ROLE_SOURCE : PairRole.PAIR_ROLE_DRIVING);
+    assert.equal(f.style, Style.STYLE_FLAT);
+    assert.equal(f.width, 32);
+    assert.deepEqual(Array.from(f.pose.slice(YAW)), [0, 0, 0], "frontal: no head angles");
+  });
+  assert.equal(frames[0].pairId, frames[1].pairId);
+  assert.equal(frames[2].pairId, frames[3].pairId);
+  assert.notEqual(frames[0].pairId, frames[2].pairId);
 });
