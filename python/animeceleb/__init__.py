@@ -27,11 +27,13 @@ from animeceleb.modelio import write_model
 from animeceleb.pose import POSE_LAYOUT, TARGET_MORPHS, Pose
 from animeceleb.render import FramingError, Renderer
 from animeceleb.sample import sample_model_path
+from animeceleb.service import Client
 
 __all__ = [
     "POSE_LAYOUT",
     "TARGET_MORPHS",
     "AnnotationStore",
+    "Client",
     "Bone",
     "DisplayFrame",
     "FramingError",

@@ -33,8 +33,9 @@ __all__ = [
 ]
 
 # wire enum <-> the renderer's style codes
-STYLE_BY_CODE = {"S1": pb.STYLE_MMD, "S2": pb.STYLE_CEL, "S3": pb.STYLE_FLAT, "S4": pb.STYLE_SOFT}
-CODE_BY_STYLE = {v: k for k, v in STYLE_BY_CODE.items()}
+STYLE_BY_CODE: dict[str, pb.Style.ValueType] = {
+    "S1": pb.STYLE_MMD, "S2": pb.STYLE_CEL, "S3": pb.STYLE_FLAT, "S4": pb.STYLE_SOFT}
+CODE_BY_STYLE: dict[int, str] = {v: k for k, v in STYLE_BY_CODE.items()}
 ANGLE_LIMIT = 90.0  # degrees the server accepts for yaw, pitch, roll
 LIGHT_LIMIT = (0.0, 2.0)
 N_MORPHS = len(POSE_LAYOUT) - 3
@@ -58,9 +59,9 @@ class FrameSpec:
     style: str  # "S1".."S4"
     light: float  # a float32 value, as sent back
     size: int
-    encoding: int  # pb.ImageEncoding
+    encoding: pb.ImageEncoding.ValueType
     pair_id: int = 0
-    role: int = pb.PAIR_ROLE_UNSPECIFIED
+    role: pb.PairRole.ValueType = pb.PAIR_ROLE_UNSPECIFIED
 
 
 def entry_for(registry: ModelRegistry, model_id: str) -> ModelEntry:
@@ -96,12 +97,14 @@ def check_size(size: int, limits: Limits) -> int:
     return size
 
 
-def check_encoding(encoding: int) -> int:
-    if encoding == pb.IMAGE_ENCODING_UNSPECIFIED:
-        return pb.IMAGE_ENCODING_RAW_RGBA
-    if encoding not in (pb.IMAGE_ENCODING_RAW_RGBA, pb.IMAGE_ENCODING_PNG):
+def check_encoding(encoding: int) -> pb.ImageEncoding.ValueType:
+    known: dict[int, pb.ImageEncoding.ValueType] = {
+        pb.IMAGE_ENCODING_UNSPECIFIED: pb.IMAGE_ENCODING_RAW_RGBA,
+        pb.IMAGE_ENCODING_RAW_RGBA: pb.IMAGE_ENCODING_RAW_RGBA,
+        pb.IMAGE_ENCODING_PNG: pb.IMAGE_ENCODING_PNG}
+    if encoding not in known:
         raise RequestError(grpc.StatusCode.INVALID_ARGUMENT, f"unknown image encoding {encoding}")
-    return encoding
+    return known[encoding]
 
 
 def check_pose(values: Sequence[float]) -> np.ndarray:

@@ -20,7 +20,8 @@ __all__ = ["sample_specs"]
 
 
 def sample_specs(seed: int, entries: Sequence[ModelEntry], styles: Sequence[str],
-                 pairs: bool, partition: str, size: int, encoding: int,
+                 pairs: bool, partition: str, size: int,
+                 encoding: pb.ImageEncoding.ValueType,
                  start: int = 0) -> Iterator[FrameSpec]:
     """Frame specs forever from draw ``start`` on (the caller stops at its count)."""
     i = start

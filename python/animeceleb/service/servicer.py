@@ -66,6 +66,12 @@ class RenderServicer(pb_grpc.RenderServiceServicer):
         # Frames a stream keeps in flight: enough for every worker to have a full batch queued.
         self.window = 2 * pool.max_batch
 
+    @property
+    def active_streams(self) -> int:
+        """Streaming calls being served now."""
+        with self._lock:
+            return self._streams
+
     # ----- helpers ------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -104,8 +110,12 @@ class RenderServicer(pb_grpc.RenderServiceServicer):
         timeout = remaining if remaining is not None and remaining < 1e6 else None
         try:
             return future.result(timeout=timeout)
-        except (CancelledError, FutureTimeout):
+        except CancelledError:
             return None
+        except FutureTimeout:
+            future.cancel()
+            _abort(context, RequestError(grpc.StatusCode.DEADLINE_EXCEEDED,
+                                         "the deadline passed before the frame was rendered"))
         except FramingError as e:
             _abort(context, RequestError(grpc.StatusCode.FAILED_PRECONDITION, str(e)))
 
@@ -143,8 +153,8 @@ class RenderServicer(pb_grpc.RenderServiceServicer):
         except PoolClosed as e:
             _abort(context, RequestError(grpc.StatusCode.UNAVAILABLE, str(e)))
         image = self._result(future, context)
-        if image is None:
-            _abort(context, RequestError(grpc.StatusCode.CANCELLED, "the call ended first"))
+        if image is None:  # the client cancelled: nobody reads this status
+            _abort(context, RequestError(grpc.StatusCode.CANCELLED, "cancelled"))
         return encode_frame(spec, image, 0)
 
     # ----- streams ------------------------------------------------------------------------

@@ -1,0 +1,5 @@
+"""PyTorch datasets (needs the ``torch`` extra)."""
+
+from .stream import RenderStreamDataset
+
+__all__ = ["RenderStreamDataset"]
