@@ -1,7 +1,7 @@
 package animeceleb_test
 
 // These tests run against a live server the test starts itself:
-// <repo>/.venv/bin/animeceleb serve --models <temp dir with the sample character> --port P
+// <repo>/.venv/bin/animeceleb serve --models <temp dir with the sample character> --host 127.0.0.1 --port P
 // --workers 1, ready when its health service says SERVING, stopped (its whole process group)
 // when the tests end. ANIMECELEB_VENV points at another virtual environment.
 
@@ -142,7 +142,7 @@ func startServerTLS(tc *tls.Config, args ...string) (*liveServer, error) {
 	}
 	s.addr = "127.0.0.1:" + strconv.Itoa(port)
 	s.cmd = exec.Command(filepath.Join(venv, "bin", "animeceleb"), append([]string{"serve",
-		"--models", models, "--port", strconv.Itoa(port), "--workers", "1"}, args...)...)
+		"--models", models, "--host", "127.0.0.1", "--port", strconv.Itoa(port), "--workers", "1"}, args...)...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	// A process group of its own, so stopping it also stops any worker processes.
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

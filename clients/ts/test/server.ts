@@ -1,5 +1,5 @@
 // Starts a live render server for the client tests:
-// <repo>/.venv/bin/animeceleb serve --models <temp dir with the sample character> --port P
+// <repo>/.venv/bin/animeceleb serve --models <temp dir with the sample character> --host 127.0.0.1 --port P
 // --workers 1, ready when its health service says SERVING. ANIMECELEB_VENV points at another
 // virtual environment.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -70,7 +70,7 @@ export async function startServer(args: string[] = [], tls?: ChannelCredentials)
     const model = JSON.parse(facts) as SampleModel;
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
-    child = spawn(join(venv, "bin", "animeceleb"), ["serve", "--models", models, "--port", String(port), "--workers", "1", ...args], {
+    child = spawn(join(venv, "bin", "animeceleb"), ["serve", "--models", models, "--host", "127.0.0.1", "--port", String(port), "--workers", "1", ...args], {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
