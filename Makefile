@@ -46,7 +46,7 @@ proto: build
 
 # Go and TypeScript code generated from proto/ (committed; make clients-test fails when stale).
 proto-clients: build
-	clients/gen.sh
+	PYTHON=$(abspath $(PY)) GO=$(GO) clients/gen.sh
 
 lint: build
 	cargo fmt --all --check
@@ -67,7 +67,7 @@ py-test: build
 clients-test: build
 	cd clients/go && $(GO) mod download && $(GO) vet ./... && test -z "$$($(GOFMT) -l .)"
 	cd clients/ts && npm ci --no-audit --no-fund --loglevel=error
-	PYTHON=$(abspath $(PY)) clients/gen.sh --check
+	PYTHON=$(abspath $(PY)) GO=$(GO) clients/gen.sh --check
 	cd clients/go && $(GO) test -count=1 ./...
 	cd clients/ts && npm test
 

@@ -8,7 +8,7 @@
 # Every generator is pinned: protoc is grpcio-tools from the project's dev extra (pyproject.toml,
 # the same one scripts/gen_proto_py.sh uses for Python; $PYTHON, default .venv/bin/python);
 # protoc-gen-go and protoc-gen-go-grpc here, installed with `go install` into clients/.tools
-# (gitignored) on first use; ts-proto in clients/ts/package-lock.json (`npm ci` on first use).
+# (gitignored) on first use ($GO, default go on PATH); ts-proto in clients/ts/package-lock.json (`npm ci` on first use).
 set -euo pipefail
 
 PROTOC_GEN_GO_VERSION=v1.36.12
@@ -17,7 +17,8 @@ PROTOC_GEN_GO_GRPC_VERSION=v1.6.2
 clients=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$clients")
 tools=$clients/.tools
-export PATH="/usr/local/go/bin:$PATH"
+# Go from $GO, else PATH, else the official tarball's place.
+go=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 
 check=0
 case "${1:-}" in
@@ -34,8 +35,8 @@ fi
 # The Go plugins live under a folder named by their versions, so changing a pin installs afresh.
 gobin=$tools/go-$PROTOC_GEN_GO_VERSION-grpc-$PROTOC_GEN_GO_GRPC_VERSION
 if [ ! -x "$gobin/protoc-gen-go" ] || [ ! -x "$gobin/protoc-gen-go-grpc" ]; then
-  GOBIN=$gobin go install "google.golang.org/protobuf/cmd/protoc-gen-go@$PROTOC_GEN_GO_VERSION"
-  GOBIN=$gobin go install "google.golang.org/grpc/cmd/protoc-gen-go-grpc@$PROTOC_GEN_GO_GRPC_VERSION"
+  GOBIN=$gobin "$go" install "google.golang.org/protobuf/cmd/protoc-gen-go@$PROTOC_GEN_GO_VERSION"
+  GOBIN=$gobin "$go" install "google.golang.org/grpc/cmd/protoc-gen-go-grpc@$PROTOC_GEN_GO_GRPC_VERSION"
 fi
 ts_proto=$clients/ts/node_modules/.bin/protoc-gen-ts_proto
 if [ ! -x "$ts_proto" ]; then
