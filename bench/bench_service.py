@@ -52,10 +52,19 @@ def stop_server(proc: subprocess.Popen[str]) -> None:
         proc.stdout.close()
 
 
+REPEATS = 3
+
+
 def timed(fn: Callable[[], int]) -> tuple[float, int]:
-    t0 = time.perf_counter()
-    n = fn()
-    return time.perf_counter() - t0, n
+    """Best of REPEATS runs (the machine is shared: the best run is the least disturbed)."""
+    best: tuple[float, int] | None = None
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        n = fn()
+        run = (time.perf_counter() - t0, n)
+        best = run if best is None or run[0] < best[0] else best
+    assert best is not None
+    return best
 
 
 def row(label: str, seconds: float, frames: int, size: int, local: float | None) -> None:
@@ -71,7 +80,10 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--model", default="gene/Gene_light.pmx", help="model id under the folder")
+    ap.add_argument("--repeats", type=int, default=REPEATS, help="runs per figure (best kept)")
     args = ap.parse_args()
+    global REPEATS
+    REPEATS = args.repeats
     n, size = args.frames, args.size
 
     model = ac.load_model(SHARED / args.model)
@@ -89,7 +101,9 @@ def main() -> None:
             with ac.Client(f"127.0.0.1:{port}") as c:
                 reqs = [c.request(args.model, p, s, li, size)
                         for p, s, li in zip(poses, styles, lights, strict=True)]
-                list(c.render_stream(reqs[:8]))  # warm: pipelines of every style, the model
+                for _ in range(2 * workers):  # every worker: the model on its device
+                    list(c.render_stream(reqs[:8]))
+                    c.stub.Render(reqs[0])
                 print(f"server, {workers} worker{'s' * (workers > 1)}:")
                 secs, k = timed(lambda: sum(
                     1 for r in reqs if c.stub.Render(r).width == size))  # noqa: B023

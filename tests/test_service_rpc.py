@@ -267,9 +267,9 @@ def test_sample_refuses(client: Client, kw: dict[str, object], code: grpc.Status
     assert words in e.value.details()
 
 
-def test_deadline_ends_a_long_sample(client: Client) -> None:
+def test_deadline_ends_an_endless_sample(client: Client) -> None:
     with pytest.raises(grpc.RpcError) as e:
-        list(client.sample(1000, seed=1, size=SIZE, timeout=0.2))
+        list(client.sample(0, seed=1, size=SIZE, timeout=0.5))
     assert _code(e) == grpc.StatusCode.DEADLINE_EXCEEDED
 
 

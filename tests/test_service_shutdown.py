@@ -4,6 +4,7 @@ SIGTERM, TLS, and one client balancing over two servers with round_robin."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -66,6 +67,7 @@ def test_serve_command_stops_on_sigterm(models: Path) -> None:
             proc.stdout.close()
 
 
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the certificate")
 def test_tls(models: Path, tmp_path: Path) -> None:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
@@ -89,5 +91,11 @@ def test_round_robin_over_two_servers(models: Path) -> None:
             while calls < 100 and not (a.pool.frames_rendered and b.pool.frames_rendered):
                 client.render(MODEL, size=SIZE)
                 calls += 1
-        assert a.pool.frames_rendered > 0 and b.pool.frames_rendered > 0
-        assert a.pool.frames_rendered + b.pool.frames_rendered == calls
+            assert a.pool.frames_rendered > 0 and b.pool.frames_rendered > 0
+            assert a.pool.frames_rendered + b.pool.frames_rendered == calls
+            # One server goes away: every call is still served, by the other.
+            a.stop(grace=0)
+            served = b.pool.frames_rendered
+            for _ in range(6):
+                assert client.render(MODEL, size=SIZE).shape == (SIZE, SIZE, 4)
+            assert b.pool.frames_rendered == served + 6

@@ -8,8 +8,10 @@ addresses (a Kubernetes headless Service) is balanced the same way.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import ipaddress
+import json
 import socket
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,8 +35,17 @@ _PARTITION = {"rotated": pb.PARTITION_ROTATED, "frontal": pb.PARTITION_FRONTAL}
 _ROLE = {pb.PAIR_ROLE_UNSPECIFIED: None, pb.PAIR_ROLE_SOURCE: "source",
          pb.PAIR_ROLE_DRIVING: "driving"}
 MAX_MESSAGE = 64 * 1024 * 1024
+# A call that no server took (one restarting or shutting down answers UNAVAILABLE) is tried
+# again, on the next server when there are several.  gRPC retries a stream only before its
+# first frame arrives, so no frame is ever duplicated.
+SERVICE_CONFIG = {"methodConfig": [{
+    "name": [{"service": "animeceleb.v1.RenderService"}],
+    "retryPolicy": {"maxAttempts": 4, "initialBackoff": "0.1s", "maxBackoff": "1s",
+                    "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]},
+}]}
 CHANNEL_OPTIONS: list[tuple[str, Any]] = [
     ("grpc.lb_policy_name", "round_robin"),
+    ("grpc.service_config", json.dumps(SERVICE_CONFIG)),
     ("grpc.max_receive_message_length", MAX_MESSAGE),
     # Reconnect soon after a server restarts (gRPC's default backoff grows to two minutes).
     ("grpc.initial_reconnect_backoff_ms", 100),
@@ -277,4 +288,5 @@ class FrameStream(Iterator[Frame]):
         self.cancel()
 
     def __del__(self) -> None:
-        self.call.cancel()
+        with contextlib.suppress(Exception):  # at exit the channel may be gone already
+            self.call.cancel()

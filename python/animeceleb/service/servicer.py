@@ -100,7 +100,9 @@ class RenderServicer(pb_grpc.RenderServiceServicer):
 
     def _stop_event(self, context: grpc.ServicerContext) -> threading.Event:
         stop = threading.Event()
-        context.add_callback(stop.set)  # runs when the call ends: done, cancelled or timed out
+        # Runs when the call ends: done, cancelled or timed out (False: it has ended already).
+        if not context.add_callback(stop.set):
+            stop.set()
         return stop
 
     def _result(self, future: Future[np.ndarray], context: grpc.ServicerContext

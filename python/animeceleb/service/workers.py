@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..render import Renderer
+from ..render import STYLES, Renderer
 
 __all__ = ["Job", "PoolClosed", "WorkerPool"]
 
@@ -142,8 +142,10 @@ class WorkerPool:
              errors: list[BaseException]) -> None:
         worker = _Worker(device)
         try:
-            for size in warm_sizes:
-                worker.renderer(size)
+            for size in warm_sizes:  # device, target and every style's pipelines
+                r = worker.renderer(size)
+                for style in STYLES:
+                    r.pipelines(style)
         except Exception as e:  # no adapter, bad device name: say so at start
             errors.append(e)
         ready.wait()
