@@ -11,13 +11,16 @@ export ANIMECELEB_TEST_MODELS ?= $(MODELS)
 # Debian packages: lavapipe (Vulkan on the CPU) for rendering without a GPU; chromium for
 # the annotation page's browser test (Playwright drives it; never `playwright install`).
 SYSTEM_PACKAGES := mesa-vulkan-drivers libvulkan1 chromium
+# Go for clients/go (the official tarball installs to /usr/local/go, often not on PATH).
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+GOFMT := $(dir $(GO))gofmt
 
-.PHONY: demo test sysdeps venv build proto lint rust-test py-test bench fuzz clean
+.PHONY: demo test sysdeps venv build proto proto-clients lint rust-test py-test clients-test bench fuzz clean
 
 demo: build
 	$(VENV)/bin/animeceleb models "$(MODELS)"
 
-test: build lint rust-test py-test
+test: build lint rust-test py-test clients-test
 
 sysdeps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -41,6 +44,10 @@ build: sysdeps venv
 proto: build
 	PYTHON=$(PY) scripts/gen_proto_py.sh
 
+# Go and TypeScript code generated from proto/ (committed; make clients-test fails when stale).
+proto-clients: build
+	PYTHON=$(abspath $(PY)) GO=$(GO) clients/gen.sh
+
 lint: build
 	cargo fmt --all --check
 	cargo clippy --all-targets -q -- -D warnings
@@ -53,6 +60,16 @@ rust-test:
 
 py-test: build
 	$(VENV)/bin/pytest -q
+
+# The Go and TypeScript clients: dependencies from their own lock files (go.sum,
+# package-lock.json), generated code checked against proto/, then each suite against a live
+# `animeceleb serve` it starts. -count=1: those results depend on the server, never cache them.
+clients-test: build
+	cd clients/go && $(GO) mod download && $(GO) vet ./... && test -z "$$($(GOFMT) -l .)"
+	cd clients/ts && npm ci --no-audit --no-fund --loglevel=error
+	PYTHON=$(abspath $(PY)) GO=$(GO) clients/gen.sh --check
+	cd clients/go && $(GO) test -count=1 ./...
+	cd clients/ts && npm test
 
 # The bench extra adds the peer parsers; mmd-parser (npm) installs itself under bench/node.
 bench: sysdeps venv
