@@ -2,7 +2,8 @@
 
 The layout follows the published AnimeCeleb loaders (``Animo/data/animeceleb.py``): a root with
 ``combined_pose.csv`` (``org_id, num_cluster, png_name`` and the pose vector) whose images are
-``root/<dataset_folder>/<num_cluster>/<folder>/<png_name>`` with ``folder = png_name.split('_')[0]``.
+``root/<dataset_folder>/<num_cluster>/<folder>/<png_name>``, ``folder`` being
+``png_name.split('_')[0]``.
 Here each partition is such a root and each style one of its ``dataset_folder``s: the styles
 render the same poses under the same names, so one label file serves them all::
 
