@@ -12,8 +12,7 @@ from PIL import Image
 
 import animeceleb as ac
 from _dataset import SMALL, read_csv, run
-from animeceleb.dataset import sample_image
-from animeceleb.dataset import layout
+from animeceleb.dataset import layout, sample_image
 from animeceleb.pose import POSE_LAYOUT
 
 STYLES = ("S1", "S2", "S3", "S4")
