@@ -11,6 +11,7 @@ import io
 import os
 import signal
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,13 @@ def _check_parent() -> None:
         raise SystemExit(0)  # the run was killed: don't go on writing into its folder
 
 
+def _done(saving: list[Future[None]]) -> int:
+    """Wait for the writes; their count (an error writing one is raised here)."""
+    for f in saving:
+        f.result()
+    return len(saving)
+
+
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Render and write the task's images; a model that can't be rendered gives an error
     result (reported by the parent, which skips the model), never an exception."""
@@ -130,23 +138,29 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         for style in styles:
             by_style.setdefault(style, []).append(index)
     out = Path(task.out)
-    written = 0
     c = task.chunk
-    try:
-        for style, indices in by_style.items():
-            _check_parent()
-            drawn = [sample_image(task.seed, task.model_sha256, c.partition, i, task.annotation)
-                     for i in indices]
-            poses = [Pose.from_array(values) for values, _ in drawn]
-            lights = [light for _, light in drawn]
-            images = renderer.render_batch(model, poses, style, lights, task.annotation)
-            for i, image in zip(indices, images, strict=True):
+
+    def save(rel: str, image: np.ndarray) -> None:
+        _check_parent()
+        write_atomic(out / rel, encode_png(image), task.tmp_dir)
+
+    # PNG encoding (zlib releases the GIL) overlaps the rendering of the next style
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="animeceleb-png") as pool:
+        saving = []
+        try:
+            for style, indices in by_style.items():
                 _check_parent()
-                rel = layout.image_relpath(c.partition, style, c.org_id, i)
-                write_atomic(out / rel, encode_png(image), task.tmp_dir)
-                written += 1
-    except FramingError as e:
-        return ChunkResult(c, task.model_key, written, f"cannot be framed: {e}")
-    except ValueError as e:  # a model the poser or renderer refuses
-        return ChunkResult(c, task.model_key, written, f"cannot be rendered: {e}")
+                drawn = [sample_image(task.seed, task.model_sha256, c.partition, i,
+                                      task.annotation) for i in indices]
+                poses = [Pose.from_array(values) for values, _ in drawn]
+                lights = [light for _, light in drawn]
+                images = renderer.render_batch(model, poses, style, lights, task.annotation)
+                saving += [pool.submit(save, layout.image_relpath(c.partition, style,
+                                                                   c.org_id, i), image)
+                           for i, image in zip(indices, images, strict=True)]
+        except FramingError as e:
+            return ChunkResult(c, task.model_key, _done(saving), f"cannot be framed: {e}")
+        except ValueError as e:  # a model the poser or renderer refuses
+            return ChunkResult(c, task.model_key, _done(saving), f"cannot be rendered: {e}")
+        written = _done(saving)
     return ChunkResult(c, task.model_key, written)
