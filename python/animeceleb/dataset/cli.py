@@ -34,6 +34,10 @@ def _run(args: argparse.Namespace) -> int:
     except (GenerateError, ValueError) as e:
         print(f"animeceleb generate: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # before or after rendering: nothing is half-written
+        print(f"animeceleb generate: interrupted; run the same command again to finish "
+              f"{args.out}", file=sys.stderr)
+        return 130
     print(summary.report(), file=sys.stderr)
     if summary.interrupted:
         return 130

@@ -6,8 +6,8 @@ composited over a checkerboard so the alpha shows; labels say the identity and t
 
 from __future__ import annotations
 
+import csv
 import io
-import json
 from pathlib import Path
 
 import numpy as np
@@ -37,21 +37,28 @@ def _thumb(path: Path, size: int, checker: np.ndarray) -> np.ndarray:
 def write_contact_sheet(out: str | Path, path: str | Path | None = None, per_style: int = 3,
                         max_identities: int = 16, thumb: int = 96,
                         partition: str | None = None) -> Path:
-    """Write the sheet (default ``OUT/contact_sheet.png``) from a finished dataset's manifest
+    """Write the sheet (default ``OUT/contact_sheet.png``) from a finished dataset's labels
     and return its path. ``partition``: which partition's images (default the first)."""
     out = Path(out)
-    manifest = json.loads((out / layout.MANIFEST).read_text(encoding="utf-8"))
-    styles = list(manifest["styles"])
-    part = partition or manifest["partitions"][0]
+    styles: list[str] = []
+    part = partition
     chosen: dict[int, dict[str, list[str]]] = {}
-    for im in manifest["images"]:
-        if im["partition"] != part:
-            continue
-        per = chosen.setdefault(int(im["org_id"]), {})
-        paths = per.setdefault(im["style"], [])
-        if len(paths) < per_style:
-            paths.append(im["path"])
-    rows = sorted(chosen)[:max_identities]
+    with open(out / layout.LABELS, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        for row in reader:  # ordered by identity: stop after the last one shown
+            p, style, org_id, _ = layout.parse_image_relpath(row[1])
+            part = part or p
+            if p != part:
+                continue
+            if org_id not in chosen and len(chosen) == max_identities:
+                break
+            if style not in styles:
+                styles.append(style)
+            paths = chosen.setdefault(org_id, {}).setdefault(style, [])
+            if len(paths) < per_style:
+                paths.append(row[1])
+    rows = sorted(chosen)
     if not rows:
         raise ValueError(f"{out}: no images of partition {part!r} to show")
     width = len(styles) * per_style * thumb + (len(styles) - 1) * 4

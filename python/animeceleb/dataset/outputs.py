@@ -130,7 +130,15 @@ def write_outputs(out: Path, plan: DatasetPlan, tmp: Path) -> dict[str, Any]:
         "counts": {"identities": len(used), "images": len(images)},
         "images": images,
     }
-    _write_text(out / layout.MANIFEST,
-                json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", tmp)
+    _write_text(out / layout.MANIFEST, _manifest_text(manifest), tmp)
     return manifest
+
+
+def _manifest_text(manifest: dict[str, Any]) -> str:
+    """Indented JSON, except one compact line per image (millions of them in a full set)."""
+    head = {k: v for k, v in manifest.items() if k != "images"}
+    text = json.dumps(head, ensure_ascii=False, indent=1)
+    assert text.endswith("\n}")
+    rows = ",\n".join("  " + json.dumps(im, separators=(",", ":")) for im in manifest["images"])
+    return text[:-2] + ',\n "images": [\n' + rows + "\n ]\n}\n"
 
