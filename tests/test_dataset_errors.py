@@ -42,6 +42,7 @@ def test_a_folder_with_other_files_is_refused(tmp_path: Path) -> None:
     (out / "holiday.jpg").write_bytes(b"x")
     with pytest.raises(GenerateError, match="not empty"):
         run(out, **ONE)
+    assert [p.name for p in out.iterdir()] == ["holiday.jpg"]  # left as it was
 
 
 def test_a_dataset_with_other_settings_is_refused(tmp_path: Path) -> None:
@@ -63,6 +64,12 @@ def test_a_folder_in_use_is_refused(tmp_path: Path) -> None:
             run(out, **ONE)
     finally:
         os.close(fd)
+
+
+def test_a_missing_store_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    with pytest.raises(GenerateError, match="store .* does not exist"):
+        run(tmp_path / "ds", models_dir=tmp_path / "models", store=tmp_path / "nope.json", **ONE)
 
 
 def test_split_ratio() -> None:

@@ -113,3 +113,17 @@ def test_sample_characters_get_100_images_by_default(tmp_path: Path) -> None:
     summary, _ = run(tmp_path / "ds", samples=1, per_model=None, size=16, styles=["S3"],
                      partitions=["frontal"], contact_sheet=False)
     assert summary.images == 100
+
+
+def test_real_models_folder_is_read_not_written(tmp_path: Path) -> None:
+    from conftest import models_dir
+
+    root = models_dir()
+    before = {p: p.stat().st_mtime_ns for p in root.rglob("*")}
+    summary, _ = run(tmp_path / "ds", models_dir=root, per_model=1, **ONE)
+    assert {p: p.stat().st_mtime_ns for p in root.rglob("*")} == before
+    assert summary.skipped == {} and summary.identities == len(ac.annotate.find_models(root))
+    manifest = json.loads((tmp_path / "ds" / layout.MANIFEST).read_text(encoding="utf-8"))
+    for rec in manifest["models"]:
+        assert rec["annotation_from"] in ("store", "proposed")
+        assert rec["annotated_targets"] > 5

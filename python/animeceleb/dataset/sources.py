@@ -88,15 +88,18 @@ def sample_sources(count: int) -> list[tuple[str, Path]]:
     return [(f"sample-{n}", Path(sample_model_path(n))) for n in range(count)]
 
 
-def _store_annotation(store: AnnotationStore | None, key: str, sha256: str
-                      ) -> dict[str, str | None] | None:
+def _store_annotation(store: AnnotationStore | None, key: str, sha256: str,
+                      log: Callable[[str], None] | None) -> dict[str, str | None] | None:
     if store is None:
         return None
     rec = store.model(key)
     if not (rec["decisions"] or rec["proposals"].get("targets")):
         return None
     if rec["file"].get("sha256") not in (None, sha256):
-        return None  # made from another version of the file
+        if log is not None:
+            log(f"{key}: the annotation store's record is of another version of the file; "
+                f"proposing anew")
+        return None
     return store.annotation(key)
 
 
@@ -112,6 +115,8 @@ def collect_models(models_dir: str | Path | None, samples: int = 8,
         root = Path(models_dir)
         found = [(key, root / key) for key in find_models(root)]
         store_path = Path(store) if store else root / DEFAULT_NAME
+        if store and not store_path.is_file():
+            raise ValueError(f"annotation store {store_path} does not exist")
         annotations = AnnotationStore(store_path) if store_path.is_file() else None
         if annotations is not None:
             try:
@@ -133,7 +138,7 @@ def collect_models(models_dir: str | Path | None, samples: int = 8,
         if not any(b.name == NECK for b in model.bones):
             src.skipped = f"no {NECK} (neck) bone: the head cannot be framed"
             continue
-        ann = _store_annotation(annotations, key, src.sha256)
+        ann = _store_annotation(annotations, key, src.sha256, log)
         if ann is not None:
             src.annotation, src.annotation_from = ann, "store"
         else:

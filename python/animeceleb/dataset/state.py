@@ -41,12 +41,14 @@ class RunState:
         self.run_file = self.dir / "run.json"
         self._lock_fd: int | None = None
         self._finished = False
+        self._begun = False
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[RunState]:
         """Hold OUT for this run; a second run on the same folder fails at once."""
         import fcntl
 
+        created = not self.dir.exists()
         self.dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -62,7 +64,9 @@ class RunState:
         finally:
             os.close(fd)
             self._lock_fd = None
-            if self._finished:  # nothing left to resume: no bookkeeping in the dataset
+            # nothing to resume (finished, or refused before starting): leave no bookkeeping
+            if self._finished or (created and not self._begun):
+                shutil.rmtree(self.tmp, ignore_errors=True)
                 with contextlib.suppress(OSError):
                     (self.dir / "lock").unlink()
                     self.dir.rmdir()
@@ -99,6 +103,7 @@ class RunState:
                 f"models, annotations and options to resume it, or choose a new folder")
         text = json.dumps(fingerprint, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         write_atomic(self.run_file, text.encode("utf-8"), self.tmp, fsync=True)
+        self._begun = True
 
     def finish(self) -> None:
         """The dataset is complete (its manifest holds the fingerprint): drop the bookkeeping
