@@ -42,6 +42,22 @@ def models(tmp_path: Path) -> Path:
     return root
 
 
+def _unweighted_head(path: Path) -> None:
+    """A model with 首 and 頭 whose vertices all follow 首 instead of 頭 and its children:
+    only the renderer finds out it can't be framed."""
+    spec = build_model(2)
+    names = [b["name"] for b in spec["bones"]]
+    neck, head = names.index("首"), names.index("頭")
+    moved = {i for i, b in enumerate(spec["bones"]) if i == head or b["parent"] == head}
+    for d in spec["vertices"]["deforms"]:
+        if d.get("bone") in moved:
+            d["bone"] = neck
+        if "bones" in d:
+            d["bones"] = [neck if b in moved else b for b in d["bones"]]
+    path.parent.mkdir(parents=True)
+    ac.write_model(spec, path)
+
+
 def test_broken_and_neckless_models_are_skipped_with_a_message(models: Path,
                                                               tmp_path: Path) -> None:
     out = tmp_path / "ds"
@@ -52,6 +68,7 @@ def test_broken_and_neckless_models_are_skipped_with_a_message(models: Path,
     assert any("broken/garbage.pmx" in m for m in messages)
     assert any("headless/no_neck.pmx" in m for m in messages)
     assert "skipped headless/no_neck.pmx" in summary.report()
+    assert not (out / layout.STATE_DIR).exists()
     _, rows = read_csv(out / layout.LABELS)
     # identity numbers follow the sorted model list, skipped models included
     keys = ["broken/garbage.pmx", "good/animeceleb_sample_0.pmx", "headless/no_neck.pmx"]
@@ -60,6 +77,23 @@ def test_broken_and_neckless_models_are_skipped_with_a_message(models: Path,
     assert [m["key"] for m in manifest["models"]] == keys
     assert [("skipped" in m) for m in manifest["models"]] == [True, False, True]
     assert manifest["split"] == {"ratio": [3319, 294], "train": [1], "test": []}
+
+
+def test_a_model_the_renderer_cannot_frame_is_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "models"
+    _copy_sample(root / "a")
+    _unweighted_head(root / "b" / "flat.pmx")
+    out = tmp_path / "ds"
+    for workers in (1, 2):  # found in the parent's process, or in a worker's
+        summary, messages = run(out, models_dir=root, per_model=2, workers=workers, **ONE)
+        assert list(summary.skipped) == ["b/flat.pmx"]
+        assert "cannot be framed" in summary.skipped["b/flat.pmx"]
+        assert any("b/flat.pmx" in m for m in messages)
+        assert summary.identities == 1 and summary.images == 2
+        assert len(list(out.rglob("00000_*.png"))) == 2
+        assert not list(out.rglob("00001_*.png"))  # none of its images in the dataset
+        manifest = json.loads((out / layout.MANIFEST).read_text(encoding="utf-8"))
+        assert "cannot be framed" in manifest["models"][1]["skipped"]
 
 
 def test_only_broken_models_is_an_error(tmp_path: Path) -> None:

@@ -258,6 +258,5 @@ def generate(options: GenerateOptions,
             from .contact_sheet import write_contact_sheet
 
             write_contact_sheet(out)
-        if not plan.failed:  # a failed model is tried again by the next run
-            state.finish()
+        state.finish()  # a model that failed is tried again by the next run all the same
     return summary

@@ -25,6 +25,7 @@ from ..annotate.store import DEFAULT_NAME, file_info
 from ..pose import TARGET_MORPHS, annotated_targets
 
 __all__ = [
+    "HEAD",
     "NECK",
     "ModelSource",
     "annotation_sha256",
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 NECK = "首"  # DESIGN.md: a model without it cannot be framed
+HEAD = "頭"  # the camera frames the vertices weighted to it
 
 
 @dataclass
@@ -107,7 +109,7 @@ def collect_models(models_dir: str | Path | None, samples: int = 8,
                    store: str | Path | None = None, inspect: bool = False,
                    log: Callable[[str], None] | None = None) -> list[ModelSource]:
     """Every model with its identity number, hash and annotation, or the reason it is skipped
-    (a file that fails to parse, a model without 首)."""
+    (a file that fails to parse, a model without 首 or 頭)."""
     if models_dir is None:
         found = sample_sources(samples)
         annotations = None
@@ -135,8 +137,11 @@ def collect_models(models_dir: str | Path | None, samples: int = 8,
             src.skipped = f"cannot load: {e}"
             continue
         src.name = model.name
-        if not any(b.name == NECK for b in model.bones):
-            src.skipped = f"no {NECK} (neck) bone: the head cannot be framed"
+        bones = {b.name for b in model.bones}
+        missing = [f"{name} ({what})" for name, what in ((NECK, "neck"), (HEAD, "head"))
+                   if name not in bones]
+        if missing:
+            src.skipped = f"no {' or '.join(missing)} bone: the head cannot be framed"
             continue
         ann = _store_annotation(annotations, key, src.sha256, log)
         if ann is not None:

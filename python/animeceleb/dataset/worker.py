@@ -69,6 +69,7 @@ def init_worker(size: int, device: str | None, in_process: bool = False) -> None
     _State.size, _State.device = size, device
     _State.renderer = None
     _State.models = OrderedDict()
+    _State.parent = None
     if not in_process:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _State.parent = os.getppid()
