@@ -80,3 +80,15 @@ def test_torch_dataset(folder: Path) -> None:
     assert np.allclose(item["driving"].numpy().transpose(1, 2, 0) * 255, ref["driving"])
     batch = next(iter(torch.utils.data.DataLoader(ds, batch_size=4)))
     assert batch["source"].shape == (4, 3, 64, 64) and batch["driving_pose"].shape == (4, 20)
+
+
+def test_torch_missing_says_how_to_get_it() -> None:
+    import importlib.util
+    import sys
+
+    if importlib.util.find_spec("torch") is not None:
+        pytest.skip("torch is installed")
+    sys.modules.pop("animeceleb.torch", None)
+    sys.modules.pop("animeceleb.torch.folder", None)
+    with pytest.raises(ImportError, match=r"pip install 'animeceleb\[torch\]'"):
+        import animeceleb.torch  # noqa: F401

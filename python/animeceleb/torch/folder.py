@@ -11,8 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
-from torch.utils.data import Dataset
+
+try:
+    import torch
+    from torch.utils.data import Dataset
+except ImportError as e:  # say how to get it, not just that it is missing
+    raise ImportError("animeceleb.torch needs PyTorch: pip install 'animeceleb[torch]'") from e
 
 from ..dataset.pairs import PairFolder
 
