@@ -36,6 +36,13 @@ def test_style_words_are_accepted(tmp_path: Path) -> None:
     assert summary.images == 2  # "flat" is S3: once
 
 
+def test_style_and_partition_order_does_not_matter(tmp_path: Path) -> None:
+    out = tmp_path / "ds"
+    run(out, **{**ONE, "styles": ["S3", "S1"], "partitions": ["frontal", "rotated"]})
+    summary, _ = run(out, **{**ONE, "styles": ["S1", "S3"], "partitions": ["rotated", "frontal"]})
+    assert summary.rendered == 0 and summary.images == 2 * 2 * 2
+
+
 def test_a_folder_with_other_files_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "ds"
     out.mkdir()

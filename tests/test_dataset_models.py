@@ -125,6 +125,10 @@ def test_store_annotation_is_used_and_models_folder_untouched(tmp_path: Path) ->
     assert {p: p.stat().st_mtime_ns for p in root.rglob("*")} == before
     anns = json.loads((out / layout.ANNOTATIONS).read_text(encoding="utf-8"))["models"]
     assert anns[key]["from"] == "store"
+    manifest = json.loads((out / layout.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["annotations"]["from_store"] == 1
+    assert manifest["annotations"]["store_format"] == {"format": "animeceleb-annotation",
+                                                       "version": 1}
     assert {t for t, s in anns[key]["targets"].items() if s} == set(keep)
     # five annotated targets: the paper's rule gives 20 images per partition
     assert summary.images == 20

@@ -56,13 +56,16 @@ class GenerateOptions:
     def checked(self) -> GenerateOptions:
         """A copy with styles as codes ("S1".."S4") and every value checked."""
         try:
-            styles = tuple(dict.fromkeys(get_style(s).code for s in self.styles))
+            chosen = {get_style(s).code for s in self.styles}
         except ValueError as e:
             raise GenerateError(str(e)) from None
-        parts = tuple(dict.fromkeys(self.partitions))
-        bad = [p for p in parts if p not in PARTITIONS]
+        # canonical order, so "S3,S1" resumes a dataset begun with "S1,S3"
+        styles = tuple(s.code for s in STYLES if s.code in chosen)
+        bad = [p for p in self.partitions if p not in PARTITIONS]
+        parts = tuple(p for p in PARTITIONS if p in self.partitions)
         if bad or not parts:
-            raise GenerateError(f"partitions are {', '.join(PARTITIONS)}; got {list(parts)}")
+            raise GenerateError(f"partitions are {', '.join(PARTITIONS)}; "
+                                f"got {list(self.partitions)}")
         if not styles:
             raise GenerateError("at least one style is needed")
         if self.per_model is not None and self.per_model < 1:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..annotate.store import FORMAT as STORE_FORMAT
+from ..annotate.store import VERSION as STORE_VERSION
 from ..pose import POSE_LAYOUT
 from . import layout
 from .atomic import write_atomic
@@ -124,7 +126,9 @@ def write_outputs(out: Path, plan: DatasetPlan, tmp: Path) -> dict[str, Any]:
             "image": "<partition>/<style>/<num_cluster>/<folder>/<folder>_<index>.png",
         },
         "annotations": {"file": layout.ANNOTATIONS,
-                        "sha256": hashlib.sha256(ann_bytes).hexdigest()},
+                        "sha256": hashlib.sha256(ann_bytes).hexdigest(),
+                        "from_store": sum(s.annotation_from == "store" for s in used),
+                        "store_format": {"format": STORE_FORMAT, "version": STORE_VERSION}},
         "models": models,
         "split": {"ratio": list(plan.split), "train": train, "test": test},
         "counts": {"identities": len(used), "images": len(images)},
