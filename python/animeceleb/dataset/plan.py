@@ -15,7 +15,6 @@ from dataclasses import astuple, dataclass
 import numpy as np
 
 from ..pose import PARTITIONS, sample_light, sample_pose
-from . import layout
 
 __all__ = ["CHUNK_POSES", "DECIMALS", "Chunk", "image_rng", "make_chunks", "sample_image"]
 
@@ -51,14 +50,6 @@ class Chunk:
     partition: str
     start: int
     stop: int
-
-    @property
-    def name(self) -> str:
-        return f"{layout.folder(self.org_id)}-{self.partition}-{self.start:04d}"
-
-    def images(self, styles: Sequence[str]) -> list[str]:
-        return [layout.image_relpath(self.partition, s, self.org_id, i)
-                for i in range(self.start, self.stop) for s in styles]
 
 
 def make_chunks(org_id: int, count: int, partitions: Sequence[str],
