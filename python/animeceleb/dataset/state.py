@@ -31,6 +31,18 @@ def describe_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     return ", ".join(keys) or "nothing"
 
 
+def _try_lock(fd: int) -> None:
+    """An exclusive lock on ``fd`` now, or OSError (released when ``fd`` is closed)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 class RunState:
     """OUT/.generate: lock, fingerprint, temporary files."""
 
@@ -46,14 +58,12 @@ class RunState:
     @contextlib.contextmanager
     def locked(self) -> Iterator[RunState]:
         """Hold OUT for this run; a second run on the same folder fails at once."""
-        import fcntl
-
         created = not self.dir.exists()
         self.dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            _try_lock(fd)
+        except OSError:
             os.close(fd)
             raise GenerateError(f"another animeceleb generate is writing {self.out}") from None
         self._lock_fd = fd
