@@ -9,6 +9,7 @@ from pathlib import Path
 
 from animeceleb import _core
 from animeceleb.annotate import cli as annotate_cli
+from animeceleb.dataset import cli as dataset_cli
 from animeceleb.service import cli as service_cli
 from animeceleb.summary import model_summary, summary_table
 
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     models.set_defaults(func=_cmd_models)
 
     annotate_cli.add_parser(sub)
+    dataset_cli.add_parser(sub)
     service_cli.add_parser(sub)
     return parser
 

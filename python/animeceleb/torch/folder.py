@@ -1,0 +1,53 @@
+"""``FolderPairDataset``: a generated dataset folder as a PyTorch ``Dataset`` of pairs.
+
+A thin layer over ``animeceleb.dataset.PairFolder`` (which holds the pairing logic and needs no
+torch): images become float tensors (C, H, W) in [0, 1], poses float32 tensors of 20 numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+try:
+    import torch
+    from torch.utils.data import Dataset
+except ImportError as e:  # say how to get it, not just that it is missing
+    raise ImportError("animeceleb.torch needs PyTorch: pip install 'animeceleb[torch]'") from e
+
+from ..dataset.pairs import PairFolder
+
+__all__ = ["FolderPairDataset"]
+
+
+def _tensor(image: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1))).float().div_(255.0)
+
+
+class FolderPairDataset(Dataset):
+    """Items: ``source``, ``driving`` (C, H, W) float tensors, ``source_pose``,
+    ``driving_pose`` (20,) tensors, ``identity`` (int). Arguments as ``PairFolder``; the
+    default ``background`` is white (RGB, as the published loaders composite), None keeps
+    RGBA."""
+
+    def __init__(self, root: str | Path, split: str | None = None,
+                 partitions: Sequence[str] | None = None, styles: Sequence[str] | None = None,
+                 background: tuple[int, int, int] | None = (255, 255, 255),
+                 seed: int = 0) -> None:
+        self.pairs = PairFolder(root, split, partitions, styles, background, seed)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def set_epoch(self, epoch: int) -> None:
+        self.pairs.set_epoch(epoch)
+
+    def __getitem__(self, i: int) -> dict[str, Any]:
+        item = self.pairs[i]
+        return {"source": _tensor(item["source"]), "driving": _tensor(item["driving"]),
+                "source_pose": torch.from_numpy(item["source_pose"]),
+                "driving_pose": torch.from_numpy(item["driving_pose"]),
+                "identity": item["identity"]}
