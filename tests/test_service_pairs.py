@@ -128,7 +128,7 @@ class _WorkerInfo:
 def test_dataset_worker_seeds_without_torch(server: RenderServer,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The dataset's worker split (``get_worker_info``) where torch is not installed: a stand-in
-    ``torch.utils.data`` with only what ``animeceleb.torch.stream`` touches on import."""
+    ``torch.utils.data`` with only what ``animeceleb.torch`` touches on import."""
     import sys
     import types
 
@@ -144,12 +144,15 @@ def test_dataset_worker_seeds_without_torch(server: RenderServer,
             return cls
 
     data.IterableDataset = IterableDataset  # type: ignore[attr-defined]
+    data.Dataset = IterableDataset  # type: ignore[attr-defined]
     data.get_worker_info = lambda: info[0]  # type: ignore[attr-defined]
     torch.Tensor = object  # type: ignore[attr-defined]
     torch.utils, utils.data = utils, data  # type: ignore[attr-defined]
     for name, module in (("torch", torch), ("torch.utils", utils), ("torch.utils.data", data)):
         monkeypatch.setitem(sys.modules, name, module)
-    for name in ("animeceleb.torch", "animeceleb.torch.stream"):
+    submodules = ("animeceleb.torch", "animeceleb.torch.stream", "animeceleb.torch.folder",
+                  "animeceleb.torch.convert")
+    for name in submodules:
         monkeypatch.delitem(sys.modules, name, raising=False)
     try:
         from animeceleb.torch import RenderStreamDataset
@@ -167,7 +170,7 @@ def test_dataset_worker_seeds_without_torch(server: RenderServer,
     finally:  # built on the stand-in: not for later imports
         import animeceleb
 
-        for name in ("animeceleb.torch", "animeceleb.torch.stream"):
+        for name in submodules:
             sys.modules.pop(name, None)
         if "torch" in vars(animeceleb):
             delattr(animeceleb, "torch")

@@ -10,21 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-try:
-    import torch
-    from torch.utils.data import Dataset
-except ImportError as e:  # say how to get it, not just that it is missing
-    raise ImportError("animeceleb.torch needs PyTorch: pip install 'animeceleb[torch]'") from e
+from torch.utils.data import Dataset
 
 from ..dataset.pairs import PairFolder
+from .convert import image_tensor, pose_tensor
 
 __all__ = ["FolderPairDataset"]
-
-
-def _tensor(image: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1))).float().div_(255.0)
 
 
 class FolderPairDataset(Dataset):
@@ -47,7 +38,8 @@ class FolderPairDataset(Dataset):
 
     def __getitem__(self, i: int) -> dict[str, Any]:
         item = self.pairs[i]
-        return {"source": _tensor(item["source"]), "driving": _tensor(item["driving"]),
-                "source_pose": torch.from_numpy(item["source_pose"]),
-                "driving_pose": torch.from_numpy(item["driving_pose"]),
+        return {"source": image_tensor(item["source"]),
+                "driving": image_tensor(item["driving"]),
+                "source_pose": pose_tensor(item["source_pose"]),
+                "driving_pose": pose_tensor(item["driving_pose"]),
                 "identity": item["identity"]}

@@ -10,20 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch.utils.data import IterableDataset, get_worker_info
 
 from ..service.pairs import Backoff, PairStream
+from .convert import image_tensor, pose_tensor
 
 __all__ = ["RenderStreamDataset"]
 
 Item = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
-
-
-def _image(image: np.ndarray) -> torch.Tensor:
-    """(H, W, 4) uint8 -> (4, H, W) float32 in [0, 1]."""
-    return torch.from_numpy(image).permute(2, 0, 1).to(torch.float32).div_(255.0)
 
 
 class RenderStreamDataset(IterableDataset[Item]):
@@ -57,5 +52,5 @@ class RenderStreamDataset(IterableDataset[Item]):
 
     def __iter__(self) -> Iterator[Item]:
         for pair in self.pairs():
-            yield (_image(pair.source.image), _image(pair.driving.image),
-                   torch.from_numpy(pair.source.pose), torch.from_numpy(pair.driving.pose))
+            yield (image_tensor(pair.source.image), image_tensor(pair.driving.image),
+                   pose_tensor(pair.source.pose), pose_tensor(pair.driving.pose))
