@@ -16,6 +16,7 @@ from .matcher import Candidate, Proposal, propose
 from .names import NameMatch, match_name, parse_name
 from .propose import Assignment, annotate_model, propose_annotation
 from .report import write_report
+from .resolve import resolve_annotation
 from .store import AnnotationStore, AnnotationStoreError
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "parse_name",
     "propose",
     "propose_annotation",
+    "resolve_annotation",
     "write_report",
 ]

@@ -20,22 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from .. import _core
-from ..annotate import AnnotationStore, AnnotationStoreError, find_models, propose_annotation
+from ..annotate import AnnotationStore, AnnotationStoreError, find_models, resolve_annotation
 from ..annotate.store import DEFAULT_NAME, file_info
 from ..pose import TARGET_MORPHS, annotated_targets
+from ..render import FramingError, require_head_bones
 
 __all__ = [
-    "HEAD",
-    "NECK",
     "ModelSource",
     "annotation_sha256",
     "collect_models",
     "images_per_model",
     "sample_sources",
 ]
-
-NECK = "首"  # DESIGN.md: a model without it cannot be framed
-HEAD = "頭"  # the camera frames the vertices weighted to it
 
 
 @dataclass
@@ -90,21 +86,6 @@ def sample_sources(count: int) -> list[tuple[str, Path]]:
     return [(f"sample-{n}", Path(sample_model_path(n))) for n in range(count)]
 
 
-def _store_annotation(store: AnnotationStore | None, key: str, sha256: str,
-                      log: Callable[[str], None] | None) -> dict[str, str | None] | None:
-    if store is None:
-        return None
-    rec = store.model(key)
-    if not (rec["decisions"] or rec["proposals"].get("targets")):
-        return None
-    if rec["file"].get("sha256") not in (None, sha256):
-        if log is not None:
-            log(f"{key}: the annotation store's record is of another version of the file; "
-                f"proposing anew")
-        return None
-    return store.annotation(key)
-
-
 def collect_models(models_dir: str | Path | None, samples: int = 8,
                    store: str | Path | None = None, inspect: bool = False,
                    log: Callable[[str], None] | None = None) -> list[ModelSource]:
@@ -137,22 +118,17 @@ def collect_models(models_dir: str | Path | None, samples: int = 8,
             src.skipped = f"cannot load: {e}"
             continue
         src.name = model.name
-        bones = {b.name for b in model.bones}
-        missing = [f"{name} ({what})" for name, what in ((NECK, "neck"), (HEAD, "head"))
-                   if name not in bones]
-        if missing:
-            src.skipped = f"no {' or '.join(missing)} bone: the head cannot be framed"
+        try:
+            require_head_bones(model)
+        except FramingError as e:
+            src.skipped = str(e)
             continue
-        ann = _store_annotation(annotations, key, src.sha256, log)
-        if ann is not None:
-            src.annotation, src.annotation_from = ann, "store"
-        else:
-            if log is not None and inspect:
-                log(f"proposing an annotation for {key} (with image inspection)")
-            try:
-                src.annotation = dict(propose_annotation(model, inspect=inspect))
-            except ValueError as e:  # FramingError (inspection), a morph the core refuses
-                src.skipped = f"cannot annotate: {e}"
-                continue
-            src.annotation_from = "proposed" + (" + inspected" if inspect else "")
+        if log is not None and inspect:
+            log(f"annotating {key} (proposals with image inspection where the store has none)")
+        try:
+            src.annotation, src.annotation_from = resolve_annotation(
+                annotations, key, model, src.sha256, inspect=inspect, log=log)
+        except ValueError as e:  # FramingError (inspection), a morph the core refuses
+            src.skipped = f"cannot annotate: {e}"
+            continue
     return out

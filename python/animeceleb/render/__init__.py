@@ -1,6 +1,6 @@
 """The renderer: posed MMD models to 256x256 RGBA face images in four styles (wgpu + WGSL)."""
 
-from .camera import Camera, FramingError, frame_head
+from .camera import Camera, FramingError, frame_head, require_head_bones
 from .mesh import FrameData, MaterialData, MeshData
 from .renderer import DEFAULT_LIGHT, Renderer, Timings
 from .styles import STYLES, Style, get_style
@@ -20,5 +20,6 @@ __all__ = [
     "frame_head",
     "get_style",
     "load_texture",
+    "require_head_bones",
     "resolve_texture_path",
 ]

@@ -18,12 +18,13 @@ square around that box's centre, ``MARGIN`` times its larger side.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .mesh import MeshData
 
-__all__ = ["MARGIN", "Camera", "FramingError", "frame_head"]
+__all__ = ["MARGIN", "Camera", "FramingError", "frame_head", "require_head_bones"]
 
 MARGIN = 1.2
 
@@ -61,6 +62,17 @@ class Camera:
         col = ((p[:, 0] - cx) / self.half_extent * 0.5 + 0.5) * size
         row = (0.5 - (p[:, 1] - cy) / self.half_extent * 0.5) * size
         return np.stack([col, row], axis=1)
+
+
+def require_head_bones(model: Any) -> None:
+    """``FramingError`` unless the model has 首 and 頭, which the camera frames the head from:
+    the cheap check, before anything is rendered, of whether a model can be used at all."""
+    names = {b.name for b in model.bones}
+    missing = [f"{bone} ({what})" for bone, what in (("首", "neck"), ("頭", "head"))
+               if bone not in names]
+    if missing:
+        raise FramingError(f"model {model.name!r} has no {' or '.join(missing)} bone: "
+                           "the head cannot be framed")
 
 
 def frame_head(mesh: MeshData, margin: float = MARGIN) -> Camera:

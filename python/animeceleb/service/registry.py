@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import _core
-from ..annotate import Collection, propose_annotation
+from ..annotate import Collection, resolve_annotation
 from ..pose import TARGET_MORPHS, annotated_targets
-from ..render import FramingError
+from ..render import FramingError, require_head_bones
 
 __all__ = ["ModelEntry", "ModelRegistry", "UnknownModel"]
 
@@ -64,31 +64,17 @@ def _credit(path: Path, root: Path) -> str:
     return ""
 
 
-def _check_framable(model: Any) -> None:
-    """The camera frames the head from 首 and 頭 (DESIGN.md): a model without them can't be
-    rendered, and is not served rather than failing every Sample drawn over all models."""
-    names = {b.name for b in model.bones}
-    for bone, what in (("首", "neck"), ("頭", "head")):
-        if bone not in names:
-            raise FramingError(f"model {model.name!r} has no {bone} ({what}) bone: "
-                               "it can't be framed")
-
-
 def _annotation(coll: Collection, key: str, model: Any, write_store: bool
                 ) -> dict[str, str | None]:
-    """Decisions over proposals from the store; proposals from names + geometry when the store
-    has none.  Only an explicitly configured store is written to."""
+    """Decisions over current proposals from the store, else proposals from names + geometry.
+    Only an explicitly configured store is written to."""
     if write_store:
         coll.ensure_proposals(key, inspect=False)
         return coll.store.annotation(key)
-    rec = coll.store.model(key) if coll.store.path.is_file() else None
-    if rec and rec["proposals"].get("targets"):
-        return coll.store.annotation(key)
-    out = propose_annotation(model)
-    for target, d in (rec or {}).get("decisions", {}).items():
-        if target in out:
-            out[target] = d.get("source") if d.get("status") != "rejected" else None
-    return out
+    sha256 = coll.file_info(key)["sha256"]
+    annotation, _ = resolve_annotation(coll.store, key, model, sha256,
+                                       log=lambda m: logger.info("%s", m))
+    return annotation
 
 
 class ModelRegistry:
@@ -112,7 +98,7 @@ class ModelRegistry:
                                      "serve folders with different names")
                 try:
                     model = coll.load(key)
-                    _check_framable(model)
+                    require_head_bones(model)
                     annotation = _annotation(coll, key, model, store is not None)
                 except (_core.PmxError, OSError, ValueError, FramingError) as e:
                     logger.warning("not serving %s: %s", model_id, e)
