@@ -13,9 +13,9 @@
 //	for frame, err := range c.Sample(ctx, 100, 42, nil) { ... }
 //
 // Frames carry an *image.NRGBA: the service sends straight (not premultiplied) alpha, which
-// is what NRGBA holds, and its Pix is the wire's bytes unchanged (or the PNG's pixels, for
-// frames sent as PNG: WithEncoding, SampleOptions.Encoding, RenderRequest.Encoding). Errors from the server are
-// gRPC statuses; read them with status.Code (NOT_FOUND for an unknown model id,
-// INVALID_ARGUMENT for a value out of range). The generated messages and stubs are in
-// the animecelebv1 package beside this one, for anything the wrapper does not cover.
+// is what NRGBA holds, and its Pix is the wire's bytes unchanged (or the PNG's pixels for
+// frames sent as PNG: WithEncoding, SampleOptions.Encoding, RenderRequest.Encoding). Errors
+// from the server are gRPC statuses; read them with status.Code (NOT_FOUND for an unknown
+// model id, INVALID_ARGUMENT for a value out of range). The generated messages and stubs are
+// in the animecelebv1 package beside this one, for anything the wrapper does not cover.
 package animeceleb
