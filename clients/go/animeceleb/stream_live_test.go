@@ -2,14 +2,18 @@ package animeceleb_test
 
 import (
 	"bytes"
+	"context"
 	"iter"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/animeceleb/animeceleb/clients/go/animeceleb"
+	pb "github.com/animeceleb/animeceleb/clients/go/animecelebv1"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
@@ -153,16 +157,66 @@ func TestRenderStreamBadRequestEndsTheStream(t *testing.T) {
 	}
 }
 
+// encodings records the encoding of every frame as it arrives, before the wrapper decodes it.
+type encodings struct {
+	mu   sync.Mutex
+	seen []animeceleb.Encoding
+}
+
+func (e *encodings) record(m any) {
+	if f, ok := m.(*pb.Frame); ok {
+		e.mu.Lock()
+		e.seen = append(e.seen, f.Encoding)
+		e.mu.Unlock()
+	}
+}
+
+type recordingStream struct {
+	grpc.ClientStream
+	e *encodings
+}
+
+func (r recordingStream) RecvMsg(m any) error {
+	err := r.ClientStream.RecvMsg(m)
+	if err == nil {
+		r.e.record(m)
+	}
+	return err
+}
+
+func (e *encodings) option() animeceleb.Option {
+	return animeceleb.WithDialOptions(
+		grpc.WithChainUnaryInterceptor(func(ctx context.Context, method string, req, reply any,
+			cc *grpc.ClientConn, invoke grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+			err := invoke(ctx, method, req, reply, cc, opts...)
+			if err == nil {
+				e.record(reply)
+			}
+			return err
+		}),
+		grpc.WithChainStreamInterceptor(func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn,
+			method string, stream grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+			s, err := stream(ctx, desc, cc, method, opts...)
+			return recordingStream{s, e}, err
+		}))
+}
+
 // PNG frames decode to the pixels of the raw frame of the same request, on every call.
 func TestPNGFramesDecodeToTheRawPixels(t *testing.T) {
-	c, s := connect(t)
-	id := onlyModel(t, c)
-	ctx := testContext(t)
-	pngClient, err := animeceleb.Connect(s.addr, animeceleb.WithEncoding(animeceleb.EncodingPNG))
+	_, s := connect(t)
+	var wire encodings
+	c, err := animeceleb.Connect(s.addr, wire.option())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	pngClient, err := animeceleb.Connect(s.addr, wire.option(), animeceleb.WithEncoding(animeceleb.EncodingPNG))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pngClient.Close()
+	id := onlyModel(t, c)
+	ctx := testContext(t)
 	pose := distinctPose(7)
 	raw, err := c.Render(ctx, id, pose, animeceleb.StyleSoft, 0.8, 48)
 	if err != nil {
@@ -205,5 +259,9 @@ func TestPNGFramesDecodeToTheRawPixels(t *testing.T) {
 	}
 	if a, b := draw(animeceleb.EncodingRaw), draw(animeceleb.EncodingPNG); len(a) != 2 || !slices.EqualFunc(a, b, bytes.Equal) {
 		t.Fatal("Sample: PNG frames differ from the raw ones")
+	}
+	asRaw, asPNG := animeceleb.EncodingRaw, animeceleb.EncodingPNG
+	if want := []animeceleb.Encoding{asRaw, asPNG, asPNG, asRaw, asRaw, asRaw, asPNG, asPNG}; !slices.Equal(wire.seen, want) {
+		t.Fatalf("frames arrived as %v, want %v", wire.seen, want)
 	}
 }
