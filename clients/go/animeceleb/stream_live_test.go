@@ -265,3 +265,27 @@ func TestPNGFramesDecodeToTheRawPixels(t *testing.T) {
 		t.Fatalf("frames arrived as %v, want %v", wire.seen, want)
 	}
 }
+
+func TestRenderStreamStopsWhenCtxIsCancelled(t *testing.T) {
+	c, _ := connect(t)
+	id := onlyModel(t, c)
+	ctx, cancel := context.WithCancel(testContext(t))
+	defer cancel()
+	sent, stopped := 0, make(chan struct{})
+	frames := 0
+	var last error
+	for _, err := range c.RenderStream(ctx, endless(id, &sent, stopped)) {
+		if err != nil {
+			last = err
+			break
+		}
+		frames++
+		cancel()
+	}
+	// Frames already received may still come out before the status (grpc-go picks either),
+	// but the endless stream ends, CANCELED, and its source is told to stop.
+	if frames == 0 || status.Code(last) != codes.Canceled {
+		t.Fatalf("%d frames then %v; want CANCELED after the first", frames, last)
+	}
+	<-stopped
+}
