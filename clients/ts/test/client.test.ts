@@ -281,10 +281,13 @@ test("an AbortSignal cancels render, sample and renderStream", async () => {
   };
   await rejectsWith(pull(client.sample(0, 1, { size: 32, signal: abort.signal })), status.CANCELLED);
   const again = new AbortController();
-  const requests = Array.from({ length: 50 }, (_, i) => ({ modelId, pose: distinctPose(i % 20), size: 32 }));
+  // Endless, so the call can only end by the abort.
+  function* requests(): Generator<RenderStreamRequest> {
+    for (let i = 0; ; i++) yield { modelId, pose: distinctPose(i % 20), size: 32 };
+  }
   await rejectsWith(
     (async () => {
-      for await (const _ of client.renderStream(requests, { signal: again.signal })) again.abort();
+      for await (const _ of client.renderStream(requests(), { signal: again.signal })) again.abort();
     })(),
     status.CANCELLED,
   );
