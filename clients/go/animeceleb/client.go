@@ -3,7 +3,6 @@ package animeceleb
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 
@@ -22,15 +21,17 @@ const maxFrameMessage = 64 << 20
 
 // Client is a connection to one render server. It is safe for concurrent use.
 type Client struct {
-	conn   *grpc.ClientConn
-	rpc    pb.RenderServiceClient
-	health healthpb.HealthClient
+	conn     *grpc.ClientConn
+	rpc      pb.RenderServiceClient
+	health   healthpb.HealthClient
+	encoding Encoding
 }
 
 type config struct {
 	token    string
 	tls      *tls.Config
 	useTLS   bool
+	encoding Encoding
 	dialOpts []grpc.DialOption
 }
 
@@ -47,6 +48,12 @@ func WithToken(token string) Option {
 // WithTLS connects over TLS; a nil config uses the system's roots and the address's host name.
 func WithTLS(cfg *tls.Config) Option {
 	return func(c *config) { c.tls, c.useTLS = cfg, true }
+}
+
+// WithEncoding sets how frames travel unless a call says otherwise (EncodingRaw by default).
+// Frames arrive decoded either way.
+func WithEncoding(enc Encoding) Option {
+	return func(c *config) { c.encoding = enc }
 }
 
 // WithDialOptions passes extra options to grpc.NewClient (interceptors, keepalive, ...).
@@ -85,7 +92,12 @@ func Connect(addr string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("animeceleb: connect %q: %w", addr, err)
 	}
-	return &Client{conn: conn, rpc: pb.NewRenderServiceClient(conn), health: healthpb.NewHealthClient(conn)}, nil
+	return &Client{
+		conn:     conn,
+		rpc:      pb.NewRenderServiceClient(conn),
+		health:   healthpb.NewHealthClient(conn),
+		encoding: cfg.encoding,
+	}, nil
 }
 
 func isLoopback(addr string) bool {
@@ -115,7 +127,7 @@ func (b bearer) RequireTransportSecurity() bool { return b.secure }
 // Close ends the connection; calls in flight fail with CANCELED.
 func (c *Client) Close() error { return c.conn.Close() }
 
-// RPC is the generated stub, for calls the wrapper does not cover (RenderStream).
+// RPC is the generated stub, for anything the wrapper does not cover.
 func (c *Client) RPC() pb.RenderServiceClient { return c.rpc }
 
 // Serving reports whether the server's standard health service (grpc.health.v1) says the
@@ -145,20 +157,25 @@ func (c *Client) Describe(ctx context.Context, modelID string) (*pb.ModelDescrip
 	return c.rpc.DescribeModel(ctx, &pb.DescribeModelRequest{ModelId: modelID})
 }
 
+// encodingOr is enc, or the client's default when enc is EncodingDefault.
+func (c *Client) encodingOr(enc Encoding) Encoding {
+	if enc != EncodingDefault {
+		return enc
+	}
+	if c.encoding != EncodingDefault {
+		return c.encoding
+	}
+	return EncodingRaw
+}
+
 // Render renders one frame of modelID in pose. A zero light means the server's default (0.6),
 // a zero size 256; StyleDefault is MMD.
 func (c *Client) Render(ctx context.Context, modelID string, pose Pose, style Style, light float32, size int) (*Frame, error) {
-	if size < 0 {
-		return nil, errors.New("animeceleb: negative size")
+	req, err := c.message(RenderRequest{ModelID: modelID, Pose: pose, Style: style, Light: light, Size: size})
+	if err != nil {
+		return nil, err
 	}
-	m, err := c.rpc.Render(ctx, &pb.RenderRequest{
-		ModelId:  modelID,
-		Pose:     pose[:],
-		Style:    style,
-		Light:    light,
-		Size:     uint32(size),
-		Encoding: pb.ImageEncoding_IMAGE_ENCODING_RAW_RGBA,
-	})
+	m, err := c.rpc.Render(ctx, req)
 	if err != nil {
 		return nil, err
 	}

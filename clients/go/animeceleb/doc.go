@@ -1,6 +1,6 @@
 // Package animeceleb is a Go client for the animeceleb render service: list the server's
-// models, render one frame for a pose, and stream frames the server samples with the dataset
-// policy.
+// models, render one frame for a pose, stream frames for a stream of requests, and stream
+// frames the server samples with the dataset policy.
 //
 //	c, err := animeceleb.Connect("localhost:50051")
 //	if err != nil { ... }
@@ -9,11 +9,13 @@
 //	var pose animeceleb.Pose
 //	pose[animeceleb.Yaw] = 15
 //	frame, err := c.Render(ctx, models[0].Id, pose, animeceleb.StyleMMD, 0.6, 256)
+//	for frame, err := range c.RenderStream(ctx, slices.Values(requests)) { ... }
 //	for frame, err := range c.Sample(ctx, 100, 42, nil) { ... }
 //
 // Frames carry an *image.NRGBA: the service sends straight (not premultiplied) alpha, which
-// is what NRGBA holds, and its Pix is the wire's bytes unchanged. Errors from the server are
-// gRPC statuses; read them with status.Code (NOT_FOUND for an unknown model id,
-// INVALID_ARGUMENT for a value out of range). The generated messages and stubs are in
-// the animecelebv1 package beside this one, for anything the wrapper does not cover.
+// is what NRGBA holds, and its Pix is the wire's bytes unchanged (or the PNG's pixels for
+// frames sent as PNG: WithEncoding, SampleOptions.Encoding, RenderRequest.Encoding). Errors
+// from the server are gRPC statuses; read them with status.Code (NOT_FOUND for an unknown
+// model id, INVALID_ARGUMENT for a value out of range). The generated messages and stubs are
+// in the animecelebv1 package beside this one, for anything the wrapper does not cover.
 package animeceleb

@@ -83,3 +83,34 @@ func TestTokenNeedsTLSBeyondLoopback(t *testing.T) {
 		c.Close()
 	}
 }
+
+func TestEncodingDefaults(t *testing.T) {
+	plain, err := Connect("127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	png, err := Connect("127.0.0.1:1", WithEncoding(EncodingPNG))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer png.Close()
+	for _, tc := range []struct {
+		c    *Client
+		req  Encoding
+		want Encoding
+	}{
+		{plain, EncodingDefault, EncodingRaw},
+		{plain, EncodingPNG, EncodingPNG},
+		{png, EncodingDefault, EncodingPNG},
+		{png, EncodingRaw, EncodingRaw},
+	} {
+		m, err := tc.c.message(RenderRequest{Encoding: tc.req})
+		if err != nil || m.Encoding != tc.want {
+			t.Fatalf("client default %v, request %v: %v %v, want %v", tc.c.encoding, tc.req, m.GetEncoding(), err, tc.want)
+		}
+	}
+	if _, err := plain.message(RenderRequest{Size: -1}); err == nil {
+		t.Fatal("negative size accepted")
+	}
+}

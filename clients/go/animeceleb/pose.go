@@ -36,6 +36,17 @@ const (
 	StyleSoft    = pb.Style_STYLE_SOFT
 )
 
+// Encoding is how frames travel on the wire. Frames arrive decoded either way; PNG is several
+// times smaller on the wire and costs the server time to compress, raw costs nothing to decode.
+type Encoding = pb.ImageEncoding
+
+// EncodingDefault leaves the choice to the client's default (WithEncoding), else raw RGBA.
+const (
+	EncodingDefault = pb.ImageEncoding_IMAGE_ENCODING_UNSPECIFIED
+	EncodingRaw     = pb.ImageEncoding_IMAGE_ENCODING_RAW_RGBA
+	EncodingPNG     = pb.ImageEncoding_IMAGE_ENCODING_PNG
+)
+
 // Partition is the part of the dataset policy Sample draws poses from.
 type Partition = pb.Partition
 

@@ -17,6 +17,7 @@ type SampleOptions struct {
 	Pairs     bool // (source, driving) pairs of one model and style; a pair counts as two frames
 	Size      int
 	Partition Partition
+	Encoding  Encoding // EncodingDefault: the client's (WithEncoding)
 }
 
 // Sample streams count frames whose poses, models, styles and lights the server draws with the
@@ -46,7 +47,7 @@ func (c *Client) Sample(ctx context.Context, count int, seed uint64, opts *Sampl
 			Styles:    opts.Styles,
 			Pairs:     opts.Pairs,
 			Size:      uint32(opts.Size),
-			Encoding:  pb.ImageEncoding_IMAGE_ENCODING_RAW_RGBA,
+			Encoding:  c.encodingOr(opts.Encoding),
 			Partition: opts.Partition,
 		})
 		if err != nil {

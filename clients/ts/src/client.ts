@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { isIP } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import {
@@ -5,6 +6,7 @@ import {
   type ModelDescription,
   type ModelSummary,
   Partition,
+  type RenderRequest,
   RenderServiceClient,
   Style,
 } from "./gen/animeceleb/v1/render.js";
@@ -26,22 +28,50 @@ export interface ConnectOptions {
   tls?: boolean | grpc.ChannelCredentials;
   /** Extra grpc-js channel options. */
   channelOptions?: grpc.ChannelOptions;
+  /** How frames travel unless a call says otherwise; default raw RGBA. See RenderOptions. */
+  encoding?: ImageEncoding;
 }
 
 /** Per-call options. */
 export interface CallOptions {
   /** Give up (DEADLINE_EXCEEDED) at this time, a Date or milliseconds since the epoch. */
   deadline?: Date | number;
+  /** Cancel the call (CANCELLED) when this signal aborts. */
+  signal?: AbortSignal;
 }
 
-export interface RenderOptions extends CallOptions {
+/** What to render: one frame of a renderStream, or render()'s options. */
+export interface FrameOptions {
   /** Default: the server's (MMD). */
   style?: Style;
   /** Light intensity in [0, 2]; default 0.6. */
   light?: number;
   /** Width and height in pixels; default 256. */
   size?: number;
+  /**
+   * How the frame travels: IMAGE_ENCODING_PNG is several times smaller on the wire and costs
+   * the server time to compress. Frames arrive decoded to RGBA either way. Default: the
+   * client's (ConnectOptions.encoding), else raw.
+   */
+  encoding?: ImageEncoding;
 }
+
+export interface RenderOptions extends CallOptions, FrameOptions {}
+
+/** One request of a renderStream. */
+export interface RenderStreamRequest extends FrameOptions {
+  modelId: string;
+  /** 20 numbers in POSE_LAYOUT order. */
+  pose: ArrayLike<number>;
+}
+
+/**
+ * How many requests renderStream sends ahead of the frames received: enough to keep the
+ * server's own window (twice its batch, 16 by default) full across a round trip, few enough
+ * that a live request source is read at the pace frames are taken, not as far as the
+ * transport's buffers (megabytes) would allow.
+ */
+export const STREAM_WINDOW = 64;
 
 export interface SampleOptions extends CallOptions {
   /** Restrict to one model; default every model, drawn uniformly. */
@@ -52,6 +82,8 @@ export interface SampleOptions extends CallOptions {
   pairs?: boolean;
   size?: number;
   partition?: Partition;
+  /** As in RenderOptions. */
+  encoding?: ImageEncoding;
 }
 
 function isLoopback(address: string): boolean {
@@ -61,14 +93,30 @@ function isLoopback(address: string): boolean {
   return host === "::1";
 }
 
-/** A connection to one render server. Errors from the server are grpc-js ServiceErrors. */
+/** Cancel `call` when `signal` aborts; the returned function stops watching. */
+function cancelOnAbort(signal: AbortSignal | undefined, call: { cancel(): void }): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    call.cancel();
+    return () => {};
+  }
+  const cancel = () => call.cancel();
+  signal.addEventListener("abort", cancel, { once: true });
+  return () => signal.removeEventListener("abort", cancel);
+}
+
+/**
+ * A connection to one render server. Errors from the server are grpc-js ServiceErrors
+ * (isServiceError); a frame that contradicts its own header is a MalformedFrameError.
+ */
 export class Client {
-  /** The generated stub, for calls the wrapper does not cover (renderStream). */
+  /** The generated stub, for anything the wrapper does not cover. */
   readonly rpc: RenderServiceClient;
   private readonly metadata: grpc.Metadata;
+  private readonly encoding: ImageEncoding;
 
   constructor(address: string, options: ConnectOptions = {}) {
-    const { token, tls, channelOptions } = options;
+    const { token, tls, channelOptions, encoding } = options;
     if (token && !tls && !isLoopback(address)) {
       throw new Error(`a token to ${address} needs tls (clear text only to loopback)`);
     }
@@ -79,6 +127,7 @@ export class Client {
     });
     this.metadata = new grpc.Metadata();
     if (token) this.metadata.set("authorization", `Bearer ${token}`);
+    this.encoding = encoding ?? ImageEncoding.IMAGE_ENCODING_RAW_RGBA;
   }
 
   close(): void {
@@ -91,14 +140,34 @@ export class Client {
     options: CallOptions,
   ): Promise<Res> {
     return new Promise((resolve, reject) => {
-      method.call(this.rpc, request, this.metadata, { deadline: options.deadline }, (err, res) =>
-        err ? reject(err) : resolve(res),
-      );
+      let unwatch = () => {};
+      const call = method.call(this.rpc, request, this.metadata, { deadline: options.deadline }, (err, res) => {
+        unwatch();
+        if (err) reject(err);
+        else resolve(res);
+      });
+      unwatch = cancelOnAbort(options.signal, call);
     });
   }
 
+  /** The wire request for one frame, with the defaults filled in. */
+  private request(modelId: string, pose: ArrayLike<number>, options: FrameOptions): RenderRequest {
+    return {
+      modelId,
+      pose: Array.from(pose),
+      style: options.style ?? Style.STYLE_UNSPECIFIED,
+      light: options.light ?? 0,
+      size: options.size ?? 0,
+      encoding: this.wireEncoding(options.encoding),
+    };
+  }
+
+  private wireEncoding(encoding: ImageEncoding | undefined): ImageEncoding {
+    return encoding === undefined || encoding === ImageEncoding.IMAGE_ENCODING_UNSPECIFIED ? this.encoding : encoding;
+  }
+
   /** Whether the server's health service (grpc.health.v1) says the render service is SERVING. */
-  async serving(options: CallOptions = {}): Promise<boolean> {
+  async serving(options: Pick<CallOptions, "deadline"> = {}): Promise<boolean> {
     return (await healthStatus(this.rpc, SERVICE_NAME, this.metadata, { deadline: options.deadline })) === SERVING;
   }
 
@@ -114,19 +183,66 @@ export class Client {
 
   /** Render one frame of `modelId` in `pose` (20 numbers in POSE_LAYOUT order). */
   async render(modelId: string, pose: ArrayLike<number>, options: RenderOptions = {}): Promise<Frame> {
-    const wire = await this.unary(
-      this.rpc.render,
-      {
-        modelId,
-        pose: Array.from(pose),
-        style: options.style ?? Style.STYLE_UNSPECIFIED,
-        light: options.light ?? 0,
-        size: options.size ?? 0,
-        encoding: ImageEncoding.IMAGE_ENCODING_RAW_RGBA,
-      },
-      options,
-    );
-    return decodeFrame(wire);
+    return decodeFrame(await this.unary(this.rpc.render, this.request(modelId, pose, options), options));
+  }
+
+  /**
+   * Render a stream of requests on one call; frames come back in request order, one per
+   * request (frame.index counts from 0). It is render() for many frames without a round trip
+   * each, and an endless `requests` is fine: it is read concurrently with the loop, at most
+   * STREAM_WINDOW requests ahead of the frames taken, and the call's own buffers are drained
+   * before more is written. Leaving a `for await` loop early (or options.signal) cancels the
+   * call: the server stops rendering it, and `requests` is closed (its `return()` called) when
+   * it next produces a request. An error ends the loop: a server status (NOT_FOUND for an
+   * unknown model id, after the frames of the requests before it), or what `requests` threw.
+   */
+  async *renderStream(
+    requests: Iterable<RenderStreamRequest> | AsyncIterable<RenderStreamRequest>,
+    options: CallOptions = {},
+  ): AsyncGenerator<Frame, void, undefined> {
+    const call = this.rpc.renderStream(this.metadata, { deadline: options.deadline });
+    const unwatch = cancelOnAbort(options.signal, call);
+    // Aborts once the call is over for the sender: ended by the server, or let go by the loop.
+    const over = new AbortController();
+    const end = () => over.abort();
+    call.on("error", end); // also keeps a late CANCELLED from being an unhandled 'error'
+    call.on("status", end);
+    let slots = STREAM_WINDOW; // requests that may be sent before the next frame comes
+    let freed: (() => void) | undefined; // wakes the sender when a frame frees a slot
+    over.signal.addEventListener("abort", () => freed?.(), { once: true });
+    let sendError: { error: unknown } | undefined;
+    const send = async () => {
+      try {
+        for await (const r of requests) {
+          while (slots === 0 && !over.signal.aborted) await new Promise<void>((wake) => (freed = wake));
+          if (over.signal.aborted) return; // leaving the for-await closes `requests`
+          slots--;
+          if (!call.write(this.request(r.modelId, r.pose, r))) {
+            await once(call, "drain", { signal: over.signal }).catch(() => {});
+          }
+        }
+        if (!over.signal.aborted) call.end();
+      } catch (error) {
+        if (!over.signal.aborted) {
+          sendError = { error };
+          call.cancel();
+        }
+      }
+    };
+    void send();
+    try {
+      for await (const wire of call) {
+        slots++;
+        freed?.();
+        yield decodeFrame(wire);
+      }
+    } catch (err) {
+      throw sendError ? sendError.error : err;
+    } finally {
+      end();
+      unwatch();
+      call.cancel();
+    }
   }
 
   /**
@@ -143,7 +259,7 @@ export class Client {
         styles: options.styles ?? [],
         pairs: options.pairs ?? false,
         size: options.size ?? 0,
-        encoding: ImageEncoding.IMAGE_ENCODING_RAW_RGBA,
+        encoding: this.wireEncoding(options.encoding),
         partition: options.partition ?? Partition.PARTITION_UNSPECIFIED,
       },
       this.metadata,
@@ -152,9 +268,11 @@ export class Client {
     // Cancelling emits a CANCELLED error after the loop has let go of the stream; this keeps
     // it from becoming an unhandled 'error' event. Errors during the loop still throw from it.
     call.on("error", () => {});
+    const unwatch = cancelOnAbort(options.signal, call);
     try {
       for await (const wire of call) yield decodeFrame(wire);
     } finally {
+      unwatch();
       call.cancel();
     }
   }
@@ -163,4 +281,11 @@ export class Client {
 /** A client for the server at `address` ("host:port"); the first call connects. */
 export function connect(address: string, options?: ConnectOptions): Client {
   return new Client(address, options);
+}
+
+/** Whether `err` is a status from a call (grpc-js ServiceError), and with `code` if given. */
+export function isServiceError(err: unknown, code?: grpc.status): err is grpc.ServiceError {
+  if (!(err instanceof Error)) return false;
+  const e = err as Partial<grpc.ServiceError>;
+  return typeof e.code === "number" && e.metadata instanceof grpc.Metadata && (code === undefined || e.code === code);
 }

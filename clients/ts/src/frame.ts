@@ -1,3 +1,4 @@
+import { PNG } from "pngjs";
 import { ImageEncoding, type Frame as WireFrame, PairRole, Style } from "./gen/animeceleb/v1/render.js";
 import { POSE_SIZE } from "./pose.js";
 
@@ -17,7 +18,8 @@ export interface Frame {
   height: number;
   /**
    * width*height*4 bytes, row-major from the top-left, straight (not premultiplied) alpha;
-   * the background is transparent, so alpha is the foreground mask.
+   * the background is transparent, so alpha is the foreground mask. Frames sent as PNG arrive
+   * decoded to the same bytes.
    */
   rgba: Uint8Array;
   /** Position of this frame in its stream, from 0. */
@@ -34,14 +36,7 @@ export function decodeFrame(m: WireFrame): Frame {
   if (!(m.width > 0 && m.height > 0)) {
     throw new MalformedFrameError(`size ${m.width}x${m.height}`);
   }
-  // The client always asks for raw RGBA.
-  if (m.encoding !== ImageEncoding.IMAGE_ENCODING_RAW_RGBA && m.encoding !== ImageEncoding.IMAGE_ENCODING_UNSPECIFIED) {
-    throw new MalformedFrameError(`image encoding ${ImageEncoding[m.encoding] ?? m.encoding}, asked for raw RGBA`);
-  }
-  const want = m.width * m.height * 4;
-  if (m.image.length !== want) {
-    throw new MalformedFrameError(`${m.image.length} image bytes for ${m.width}x${m.height} RGBA, want ${want}`);
-  }
+  const rgba = decodeImage(m.encoding, m.image, m.width, m.height);
   return {
     modelId: m.modelId,
     pose: Float32Array.from(m.pose),
@@ -49,9 +44,37 @@ export function decodeFrame(m: WireFrame): Frame {
     light: m.light,
     width: m.width,
     height: m.height,
-    rgba: new Uint8Array(m.image.buffer, m.image.byteOffset, m.image.byteLength),
+    rgba,
     index: m.index,
     pairId: m.pairId,
     role: m.role,
   };
+}
+
+function decodeImage(encoding: ImageEncoding, image: Uint8Array, width: number, height: number): Uint8Array {
+  switch (encoding) {
+    case ImageEncoding.IMAGE_ENCODING_UNSPECIFIED:
+    case ImageEncoding.IMAGE_ENCODING_RAW_RGBA: {
+      const want = width * height * 4;
+      if (image.length !== want) {
+        throw new MalformedFrameError(`${image.length} image bytes for ${width}x${height} RGBA, want ${want}`);
+      }
+      return new Uint8Array(image.buffer, image.byteOffset, image.byteLength);
+    }
+    case ImageEncoding.IMAGE_ENCODING_PNG: {
+      // pngjs gives 8-bit RGBA, straight alpha, whatever the PNG's own colour type and depth.
+      let png: PNG;
+      try {
+        png = PNG.sync.read(Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+      } catch (err) {
+        throw new MalformedFrameError(`PNG: ${(err as Error).message}`);
+      }
+      if (png.width !== width || png.height !== height) {
+        throw new MalformedFrameError(`PNG is ${png.width}x${png.height}, header says ${width}x${height}`);
+      }
+      return new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength);
+    }
+    default:
+      throw new MalformedFrameError(`unknown image encoding ${encoding}`);
+  }
 }

@@ -1,4 +1,15 @@
-export { Client, connect, type CallOptions, type ConnectOptions, type RenderOptions, type SampleOptions } from "./client.js";
+export {
+  Client,
+  connect,
+  isServiceError,
+  STREAM_WINDOW,
+  type CallOptions,
+  type ConnectOptions,
+  type FrameOptions,
+  type RenderOptions,
+  type RenderStreamRequest,
+  type SampleOptions,
+} from "./client.js";
 export { type Frame, MalformedFrameError } from "./frame.js";
 export { POSE_LAYOUT, POSE_SIZE, PITCH, pose, type PoseName, ROLL, YAW } from "./pose.js";
 export {
@@ -9,4 +20,4 @@ export {
   Partition,
   Style,
 } from "./gen/animeceleb/v1/render.js";
-export { status } from "@grpc/grpc-js";
+export { type ServiceError, status } from "@grpc/grpc-js";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { PNG } from "pngjs";
 import { decodeFrame, MalformedFrameError } from "../src/frame.js";
 import { type Frame as WireFrame, ImageEncoding, PairRole, Style } from "../src/gen/animeceleb/v1/render.js";
 import { pose, POSE_LAYOUT, YAW } from "../src/index.js";
@@ -31,6 +32,27 @@ test("a frame whose bytes, pose or encoding disagree with its header is refused"
     () => decodeFrame({ ...wire(1, 1, Buffer.alloc(4)), encoding: ImageEncoding.IMAGE_ENCODING_PNG }),
     MalformedFrameError,
   );
+  assert.throws(() => decodeFrame({ ...wire(1, 1, Buffer.alloc(4)), encoding: 7 as ImageEncoding }), MalformedFrameError);
+});
+
+test("a PNG frame decodes to its RGBA bytes, straight alpha, and must match its header", () => {
+  const src = new PNG({ width: 4, height: 3, colorType: 6 });
+  src.data = Buffer.from(Array.from({ length: 48 }, (_, i) => (i * 37) % 256));
+  src.data.set([200, 100, 50, 128], 4 * 6); // a half-transparent pixel keeps its colour
+  const bytes = PNG.sync.write(src, { colorType: 6 });
+  const f = decodeFrame({ ...wire(4, 3, bytes), encoding: ImageEncoding.IMAGE_ENCODING_PNG });
+  assert.deepEqual(Array.from(f.rgba), Array.from(src.data));
+  assert.equal(f.pose[YAW], 12.5);
+  assert.throws(
+    () => decodeFrame({ ...wire(5, 3, bytes), encoding: ImageEncoding.IMAGE_ENCODING_PNG }),
+    /PNG is 4x3, header says 5x3/,
+  );
+  // An RGB PNG (no alpha channel) comes out as opaque RGBA.
+  const solid = new PNG({ width: 4, height: 3, colorType: 6 });
+  solid.data = Buffer.from(src.data.map((v, i) => (i % 4 === 3 ? 255 : v)));
+  const rgb = PNG.sync.write(solid, { colorType: 2 });
+  const opaque = decodeFrame({ ...wire(4, 3, rgb), encoding: ImageEncoding.IMAGE_ENCODING_PNG });
+  assert.deepEqual(Array.from(opaque.rgba), Array.from(solid.data));
 });
 
 test("pose() places named entries in POSE_LAYOUT order", () => {
