@@ -32,11 +32,10 @@ fn blinn(s: Surface) -> vec3f {
     return pow(max(dot(h, s.normal), 0.0), power) * s.m.specular.rgb;
 }
 
-// The edge-colour outline, faded with the material (and its texture's alpha, so cut-out quads
-// don't get outlined as quads).
+// The edge: MMD fills the hull with the edge colour, its alpha included, and nothing else (no
+// texture, no material alpha), so cut-out textures get outlined as their geometry is.
 fn edge_outline(s: Surface) -> vec4f {
-    let a = albedo(s).a;
-    return vec4f(s.m.edge_color.rgb, s.m.edge_color.a * a);
+    return s.m.edge_color;
 }
 
 // MMD's sphere map: sampled at the view-space normal's xy (y down in texture space), with the

@@ -1,0 +1,100 @@
+"""S1 (mmd) against MMD's own shader, on tiny meshes with colours computed by hand.
+
+MMD's shader (and MME's full.fx after it): colour = saturate(diffuse * light + ambient) *
+texture * sphere * toon + pow(max(0, N.H), specularity) * specular * light; a subtexture sphere
+is sampled at additional UV1 and multiplies; the edge pass fills the hull with the edge colour.
+Light 0.6 and no toon ramp (white) keep the arithmetic exact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from _render_checks import renderer
+from _synthetic_head import _orient, _sphere
+from animeceleb.render import MeshData
+from animeceleb.render.mesh import MaterialData
+
+LIGHT = 0.6
+FLAG_EDGE = 0x10
+QUADRANTS = {  # a 8x8 subtexture: a flat colour per quadrant (exact under bilinear filtering)
+    (0.25, 0.25): (200, 100, 50),
+    (0.75, 0.25): (40, 180, 90),
+    (0.25, 0.75): (30, 60, 220),
+    (0.75, 0.75): (250, 250, 20),
+}
+
+
+def _quadrant_texture(path):
+    img = np.zeros((8, 8, 4), dtype=np.uint8)
+    img[..., 3] = 255
+    for (u, v), colour in QUADRANTS.items():
+        img[int(v * 8) - 2 : int(v * 8) + 2, int(u * 8) - 2 : int(u * 8) + 2, :3] = colour
+    Image.fromarray(img).save(path)
+    return path
+
+
+def _mesh(pos, nrm, uv, faces, material, tmp_path, textures=(), **extra) -> MeshData:
+    """A one-material mesh framed as a head (every vertex on 頭, 首 below it)."""
+    n = len(pos)
+    return MeshData(
+        positions=pos, normals=nrm, uvs=uv, faces=faces,
+        materials=[MaterialData(index_count=faces.size, **material)],
+        textures=list(textures), base_dir=tmp_path,
+        head_weights=np.ones(n, np.float32),
+        neck_position=np.array([0.0, float(pos[:, 1].min()) - 1.0, 0.0], np.float32),
+        **extra,
+    )
+
+
+def _quad(tmp_path, material, **extra) -> MeshData:
+    """A flat square facing the camera (normal -Z): N.L is the same everywhere."""
+    pos = np.array([[-1, 1, 0], [1, 1, 0], [1, -1, 0], [-1, -1, 0]], np.float32)
+    nrm = np.tile(np.array([0, 0, -1], np.float32), (4, 1))
+    uv = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+    faces = _orient(pos, np.array([[0, 1, 2], [0, 2, 3]]), nrm).astype(np.uint32)
+    return _mesh(pos, nrm, uv, faces, {"name": "quad", **material}, tmp_path, **extra)
+
+
+def _centre(img: np.ndarray) -> np.ndarray:
+    s = img.shape[0]
+    return img[s // 2 - 20 : s // 2 + 20, s // 2 - 20 : s // 2 + 20].reshape(-1, 4).astype(int)
+
+
+def _assert_colour(pixels: np.ndarray, rgba) -> None:
+    assert np.abs(pixels - np.asarray(rgba)).max() <= 1, (pixels.min(0), pixels.max(0), rgba)
+
+
+# ----- the edge pass ----------------------------------------------------------------------
+
+
+def _ball(tmp_path, texture_alpha_right: int, diffuse_alpha: float, edge: bool) -> MeshData:
+    """A sphere (closed, so its inverted hull shows) with a white texture whose right half
+    (u < 0.5 maps to image right) has the given alpha, and a wide red translucent edge."""
+    img = np.full((8, 8, 4), 255, dtype=np.uint8)
+    img[:, :4, 3] = texture_alpha_right
+    name = f"half{texture_alpha_right}.png"  # GPU textures are cached by path
+    Image.fromarray(img).save(tmp_path / name)
+    pos, nrm, uv, faces = _sphere((0.0, 0.0, 0.0), (1.0, 1.0, 1.0))
+    material = {"name": "ball", "diffuse": (1.0, 1.0, 1.0, diffuse_alpha),
+                "ambient": (0.4, 0.4, 0.4), "texture": 0, "flags": FLAG_EDGE if edge else 0,
+                "edge_color": (1.0, 0.0, 0.0, 0.6), "edge_size": 4.0}
+    return _mesh(pos, nrm, uv, faces.astype(np.uint32), material, tmp_path, textures=[name])
+
+
+@pytest.mark.parametrize(("texture_alpha", "diffuse_alpha"), [(0, 1.0), (255, 0.5)])
+def test_edge_is_the_edge_colour_whatever_the_material_alpha(tmp_path, texture_alpha,
+                                                             diffuse_alpha):
+    """MMD's edge pass returns the edge colour (alpha 0.6 here), not faded by the texture's
+    alpha or the material's."""
+    r = renderer()
+    body = r.render_frame(_ball(tmp_path, 255, 1.0, edge=False), None, "S1", LIGHT)[..., 3] > 0
+    img = r.render_frame(_ball(tmp_path, texture_alpha, diffuse_alpha, edge=True), None, "S1",
+                         LIGHT)
+    ring = (img[..., 3] > 0) & ~body
+    cols = np.nonzero(ring)[1]
+    s = img.shape[0]
+    assert (cols < s // 2).sum() > 100 and (cols > s // 2).sum() > 100  # all around
+    _assert_colour(img[ring].astype(int), [255, 0, 0, 153])
