@@ -67,6 +67,30 @@ def _assert_colour(pixels: np.ndarray, rgba) -> None:
     assert np.abs(pixels - np.asarray(rgba)).max() <= 1, (pixels.min(0), pixels.max(0), rgba)
 
 
+# ----- specular with specularity 0 --------------------------------------------------------
+
+
+@pytest.mark.parametrize("power", [0.0, -5.0])
+def test_zero_specularity_adds_the_whole_specular_colour(tmp_path, power):
+    """MMD's pow(max(0, N.H), 0) is 1: the specular colour (x light) is added everywhere."""
+    mesh = _quad(tmp_path, {"diffuse": (0.2, 0.2, 0.2, 1.0), "ambient": (0.1, 0.1, 0.1),
+                            "specular": (0.3, 0.2, 0.1), "specularity": power})
+    img = renderer().render_frame(mesh, None, "S1", LIGHT)
+    base = 0.2 * LIGHT + 0.1
+    expected = [round(255 * (base + s * LIGHT)) for s in (0.3, 0.2, 0.1)]  # 102, 87, 71
+    _assert_colour(_centre(img), [*expected, 255])
+
+
+def test_positive_specularity_is_a_highlight_below_the_full_colour(tmp_path):
+    material = {"diffuse": (0.2, 0.2, 0.2, 1.0), "ambient": (0.1, 0.1, 0.1),
+                "specular": (0.3, 0.2, 0.1)}
+    full = renderer().render_frame(_quad(tmp_path, {**material, "specularity": 0.0}))
+    sharp = renderer().render_frame(_quad(tmp_path, {**material, "specularity": 20.0}))
+    none = renderer().render_frame(_quad(tmp_path, {**material, "specular": (0, 0, 0)}))
+    c_full, c_sharp, c_none = (_centre(i)[:, 0].mean() for i in (full, sharp, none))
+    assert c_none < c_sharp < c_full
+
+
 # ----- the edge pass ----------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ fn n_dot_l(s: Surface) -> f32 {
 }
 
 // Blinn-Phong highlight, MMD's form: pow(N.H, specularity) x specular colour.  A zero
-// specularity gives no highlight (MMD would add the full specular colour everywhere).
+// specularity gives no highlight here (the soft style's choice; mmd_specular follows MMD).
 fn blinn(s: Surface) -> vec3f {
     let power = s.m.specular.w;
     if (power <= 0.0) {
@@ -30,6 +30,16 @@ fn blinn(s: Surface) -> vec3f {
     }
     let h = normalize(s.view + s.light);
     return pow(max(dot(h, s.normal), 0.0), power) * s.m.specular.rgb;
+}
+
+// MMD's specular term.  Its shader computes pow(max(0, N.H), specularity) x specular without a
+// guard, and HLSL's pow(x, 0) is 1: a zero specularity adds the whole specular colour (WGSL's
+// pow(0, 0) is undefined, hence the branch).  A negative specularity counts as zero.
+fn mmd_specular(s: Surface) -> vec3f {
+    if (s.m.specular.w <= 0.0) {
+        return s.m.specular.rgb;
+    }
+    return blinn(s);
 }
 
 // The edge: MMD fills the hull with the edge colour, its alpha included, and nothing else (no

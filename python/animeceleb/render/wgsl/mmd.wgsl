@@ -23,7 +23,7 @@ fn shade(s: Surface) -> vec4f {
         c = c * sph;
     }
     c = c * toon_term(s);
-    c = c + blinn(s) * light;
+    c = c + mmd_specular(s) * light;
     return vec4f(c, s.m.diffuse.a * tex.a);
 }
 
