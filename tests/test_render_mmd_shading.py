@@ -8,11 +8,14 @@ Light 0.6 and no toon ramp (white) keep the arithmetic exact.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from PIL import Image
 
-from _render_checks import renderer
+from _annotate_models import edited_sample
+from _render_checks import changed, pose, renderer
 from _synthetic_head import _orient, _sphere
 from animeceleb.render import MeshData
 from animeceleb.render.mesh import MaterialData
@@ -89,6 +92,95 @@ def test_positive_specularity_is_a_highlight_below_the_full_colour(tmp_path):
     none = renderer().render_frame(_quad(tmp_path, {**material, "specular": (0, 0, 0)}))
     c_full, c_sharp, c_none = (_centre(i)[:, 0].mean() for i in (full, sharp, none))
     assert c_none < c_sharp < c_full
+
+
+# ----- subtexture spheres -----------------------------------------------------------------
+
+
+def _sub_quad(tmp_path, uv1, **material):
+    _quadrant_texture(tmp_path / "sub.png")
+    # diffuse * light + ambient saturates to 1: the pixel is the subtexture's colour
+    return _quad(tmp_path, {"diffuse": (1.0, 1.0, 1.0, 1.0), "ambient": (0.4, 0.4, 0.4),
+                            "sphere_texture": 0, "sphere_mode": "subtexture", **material},
+                 textures=["sub.png"], uv1=np.tile(np.float32(uv1), (4, 1)))
+
+
+@pytest.mark.parametrize("uv1", list(QUADRANTS))
+def test_subtexture_sphere_multiplies_at_additional_uv1(tmp_path, uv1):
+    img = renderer().render_frame(_sub_quad(tmp_path, uv1), None, "S1", LIGHT)
+    _assert_colour(_centre(img), [*QUADRANTS[uv1], 255])
+
+
+def test_subtexture_follows_frame_uv1_and_morph_factors(tmp_path):
+    from animeceleb.render import FrameData
+
+    r = renderer()
+    mesh = _sub_quad(tmp_path, (0.25, 0.25))
+    moved = FrameData(mesh.positions, mesh.normals, uv1=np.tile(np.float32([0.75, 0.75]), (4, 1)))
+    _assert_colour(_centre(r.render_frame(mesh, moved, "S1", LIGHT)), [250, 250, 20, 255])
+    # a frame without UV1 goes back to the mesh's own
+    _assert_colour(_centre(r.render_frame(mesh, None, "S1", LIGHT)), [200, 100, 50, 255])
+    # material morph sphere factors apply as to any sphere: colour * mul + add
+    rows = mesh.material_table()
+    rows[0, 24:28] = (0.5, 1.0, 1.0, 1.0)  # sphere_mul
+    rows[0, 28:32] = (0.0, 0.0, 0.2, 0.0)  # sphere_add
+    tinted = FrameData(mesh.positions, mesh.normals, materials=rows)
+    expected = [round(200 * 0.5), 100, round(50 + 0.2 * 255), 255]
+    _assert_colour(_centre(r.render_frame(mesh, tinted, "S1", LIGHT)), expected)
+
+
+def test_subtexture_without_additional_uv_draws_no_sphere(tmp_path, caplog):
+    from types import SimpleNamespace
+
+    model = SimpleNamespace(materials=[SimpleNamespace(name="m", sphere_mode="subtexture",
+                                                       sphere_texture=0)])
+    from animeceleb.render.mesh import _subtexture_uv1
+
+    with caplog.at_level("WARNING", logger="animeceleb.render.mesh"):
+        assert _subtexture_uv1(model, model.materials) is None
+    assert "no additional UV" in caplog.text
+    mesh = _sub_quad(tmp_path, (0.25, 0.25))
+    mesh.uv1 = None
+    img = renderer().render_frame(mesh, None, "S1", LIGHT)
+    _assert_colour(_centre(img), [255, 255, 255, 255])
+
+
+def test_common_path_binds_no_uv1(tmp_path):
+    mesh = _quad(tmp_path, {"diffuse": (1.0, 1.0, 1.0, 1.0)},
+                 uv1=np.zeros((4, 2), np.float32))  # UV1 but no subtexture material
+    assert renderer().prepare(mesh).uv1 is None
+
+
+def _with_subtexture_morph(spec):
+    """The sample character's skin drawn with a subtexture at additional UV1 (0.25, 0.25), and
+    a UV1 morph "uv1shift" moving it to (0.75, 0.25)."""
+    n = len(spec["vertices"]["positions"])
+    spec["header"]["additional_uv_count"] = 1
+    spec["vertices"]["additional_uvs"] = [[[0.25, 0.25, 0.0, 0.0]] * n]
+    spec["textures"].append("sub.png")
+    skin = spec["materials"][0]
+    skin.update(sphere_texture=len(spec["textures"]) - 1, sphere_mode="subtexture")
+    verts = sorted({int(v) for f in spec["faces"][: skin["index_count"] // 3] for v in f})
+    spec["morphs"].append({"name": "uv1shift", "name_en": "", "panel": 4, "kind": "uv1",
+                           "offsets": {"type": "uv", "items": [
+                               {"vertex": v, "offset": [0.5, 0.0, 0.0, 0.0]} for v in verts]}})
+
+
+def test_uv1_morphs_reach_the_subtexture_through_the_poser(tmp_path):
+    import animeceleb as ac
+
+    _quadrant_texture(tmp_path / "sub.png")
+    path = edited_sample(tmp_path, _with_subtexture_morph)
+    model = ac.load_model(str(path))
+    assert json.loads(model.to_json())["header"]["additional_uv_count"] == 1
+    r = renderer()
+    annotation = {"mouth_a": "uv1shift"}
+    neutral, shifted = r.render_batch(model, [pose(), pose(mouth_a=1.0)], "S1", LIGHT, annotation)
+    skin = changed(neutral, shifted)  # only the UV1 morph differs between the two
+    assert skin.sum() > 0.1 * skin.size
+    red, green = (img[skin][:, :3].astype(float).mean(axis=0) for img in (neutral, shifted))
+    assert red[0] > 1.5 * red[1]  # skin x (200, 100, 50)
+    assert green[1] > 1.5 * green[0]  # skin x (40, 180, 90)
 
 
 # ----- the edge pass ----------------------------------------------------------------------

@@ -55,3 +55,8 @@ fn sphere_colour(s: Surface) -> vec3f {
     let c = textureSampleLevel(t_sphere, clamp_sampler, uv, 0.0);
     return c.rgb * s.m.sph_mul.rgb + s.m.sph_add.rgb;
 }
+
+// A subtexture sphere (sampled at additional UV1 by fs_sub), with the same morph factors.
+fn sub_colour(s: Surface) -> vec3f {
+    return s.sub.rgb * s.m.sph_mul.rgb + s.m.sph_add.rgb;
+}
