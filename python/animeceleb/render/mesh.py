@@ -7,12 +7,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "MATERIAL_COLUMNS",
@@ -44,7 +47,9 @@ MATERIAL_ROW = 40
 FLAG_DOUBLE_SIDED = 0x01
 FLAG_EDGE = 0x10
 
-SPHERE_MODES = {"off": 0, "multiply": 1, "add": 2, "subtexture": 0}
+# PMX sphere modes; "subtexture" samples the sphere texture at additional UV1's xy instead of
+# the view normal (MeshData.uv1).
+SPHERE_MODES = {"off": 0, "multiply": 1, "add": 2, "subtexture": 3}
 
 
 @dataclass
@@ -98,7 +103,7 @@ def material_table(materials: Sequence[MaterialData]) -> np.ndarray:
 
 @dataclass
 class FrameData:
-    """One posed frame.  ``uvs``/``materials`` None: unchanged from the mesh."""
+    """One posed frame.  ``uvs``/``materials``/``uv1`` None: unchanged from the mesh."""
 
     positions: np.ndarray
     normals: np.ndarray
@@ -107,6 +112,7 @@ class FrameData:
     # |yaw| + |pitch| + |roll| of the head in degrees, which bounds how far 首 turned; None:
     # unknown (the renderer then draws every triangle instead of its culled set)
     head_turn: float | None = None
+    uv1: np.ndarray | None = None  # (V,2) additional UV1 after UV1 morphs (subtexture spheres)
 
 
 @dataclass
@@ -125,6 +131,10 @@ class MeshData:
     neck_position: np.ndarray | None = None  # (3,) position of 首; None: the model can't be framed
     name: str = ""
     has_uv_morphs: bool = False  # frames carry UVs worth uploading
+    # (V,2) additional UV1's xy, kept only when a material uses a subtexture sphere (otherwise
+    # None: the renderer then binds no such buffer)
+    uv1: np.ndarray | None = None
+    has_uv1_morphs: bool = False  # frames carry UV1s worth uploading
     # For culling what the camera can never see (renderer.py); None: unknown, nothing is culled.
     turn_weights: np.ndarray | None = None  # (V,) weight on 首 and its descendants
     morph_reach: np.ndarray | None = None  # (V,) sum over vertex morphs of |offset|
@@ -140,6 +150,10 @@ class MeshData:
         self.edge_scales = np.ascontiguousarray(self.edge_scales, dtype=np.float32).reshape(n)
         if self.normals.shape[0] != n or self.uvs.shape[0] != n:
             raise ValueError("positions, normals and uvs must have one row per vertex")
+        if self.uv1 is not None:
+            self.uv1 = np.ascontiguousarray(self.uv1, dtype=np.float32).reshape(-1, 2)
+            if self.uv1.shape[0] != n:
+                raise ValueError("uv1 must have one row per vertex")
         if sum(m.index_count for m in self.materials) > self.faces.size:
             raise ValueError("materials cover more indices than the mesh has")
         self.base_dir = Path(self.base_dir)
@@ -189,6 +203,7 @@ class MeshData:
             for m in model.materials
         ]
         path = Path(getattr(model, "path", "") or ".")
+        kinds = {m.kind for m in getattr(model, "morphs", ())}
         return cls(
             positions=model.positions,
             normals=model.normals,
@@ -201,7 +216,9 @@ class MeshData:
             head_weights=head_weights,
             neck_position=neck,
             name=str(getattr(model, "name", "")),
-            has_uv_morphs=any(m.kind == "uv" for m in getattr(model, "morphs", ())),
+            has_uv_morphs="uv" in kinds,
+            uv1=_subtexture_uv1(model, materials),
+            has_uv1_morphs="uv1" in kinds,
             turn_weights=turn_weights,
             morph_reach=_morph_reach(model),
         )
@@ -224,6 +241,18 @@ def head_bone_names(names: Sequence[str], parents: Sequence[int], root: str = "�
         out.append(names[i])
         stack.extend(children.get(i, []))
     return out
+
+
+def _subtexture_uv1(model: Any, materials: Sequence[MaterialData]) -> np.ndarray | None:
+    """Additional UV1's xy when some material draws its sphere as a subtexture, else None."""
+    users = [m.name for m in materials if m.sphere_mode == "subtexture" and m.sphere_texture >= 0]
+    if not users:
+        return None
+    if int(getattr(model, "additional_uv_count", 0)) < 1:
+        logger.warning("materials %s use a subtexture sphere but the model has no additional "
+                       "UV; drawn without it", ", ".join(users))
+        return None
+    return np.ascontiguousarray(np.asarray(model.additional_uvs)[0, :, :2], dtype=np.float32)
 
 
 def _bone_weights(model: Any, bone_set: Iterable[str], names: Sequence[str]) -> np.ndarray:

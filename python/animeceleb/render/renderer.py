@@ -10,6 +10,8 @@ alpha) over a cleared transparent target, so the target holds exact premultiplie
 readback divides colour by alpha where alpha is partial, giving straight alpha (DESIGN.md).
 Draw order as MMD: opaque materials in file order, then alpha-blended ones (diffuse alpha < 1 or
 a texture with alpha) in file order, then the edge hulls.  Depth test everywhere, no MSAA.
+Materials with a subtexture sphere are drawn by their own pipelines, which read additional UV1
+from a vertex buffer that only models with such materials have.
 """
 
 from __future__ import annotations
@@ -51,6 +53,12 @@ GPU_MATERIAL_FLOATS = 44  # 11 vec4f, common.wgsl's Material
 FRAME_FLOATS = 28  # mat4x4f + 3 vec4f
 
 _FRONT_FACE = wgpu.FrontFace.cw  # MMD (Direct3D) winding: front faces are clockwise on screen
+# Pipeline kinds: entry points and how many of the vertex buffers they read (slots 0-2 surface,
+# 3 edge scale, 4 additional UV1: only subtexture-sphere materials pay for UV1).
+_STAGES = {"main": ("vs_main", "fs_main", 3), "edge": ("vs_edge", "fs_edge", 4),
+           "sub": ("vs_sub", "fs_sub", 5)}
+_VERTEX_BUFFERS = [(0, "float32x3", 12), (1, "float32x3", 12), (2, "float32x2", 8),
+                   (3, "float32", 4), (4, "float32x2", 8)]
 
 _ADAPTER_RANK = {"DiscreteGPU": 3, "IntegratedGPU": 2, "VirtualGPU": 1, "CPU": 0}
 _BACKEND_RANK = {"Vulkan": 2, "Metal": 2, "D3D12": 2, "OpenGL": 0}
@@ -95,6 +103,8 @@ class _StylePipelines:
     cull_back: wgpu.GPURenderPipeline
     cull_none: wgpu.GPURenderPipeline
     edge: wgpu.GPURenderPipeline
+    # subtexture-sphere materials (with additional UV1), compiled on first need: (back, none)
+    sub: tuple[wgpu.GPURenderPipeline, wgpu.GPURenderPipeline] | None = None
 
 
 @dataclass
@@ -105,6 +115,7 @@ class _GpuModel:
     positions: wgpu.GPUBuffer
     normals: wgpu.GPUBuffer
     uvs: wgpu.GPUBuffer
+    uv1: wgpu.GPUBuffer | None  # additional UV1, only when a material has a subtexture sphere
     edge_scales: wgpu.GPUBuffer
     indices: wgpu.GPUBuffer
     material_buffer: wgpu.GPUBuffer
@@ -116,6 +127,7 @@ class _GpuModel:
     texture_alpha: np.ndarray  # (M,) bool: the colour texture has transparent texels
     double_sided: np.ndarray  # (M,) bool
     has_edge: np.ndarray  # (M,) bool
+    subtexture: np.ndarray  # (M,) bool: drawn with the sub pipelines
     gpu_static: np.ndarray  # (M, GPU_MATERIAL_FLOATS) with the info columns filled
     base_materials: np.ndarray  # (M, MATERIAL_ROW) neutral rows
     texture_paths: frozenset[str]  # the files of its GPU textures
@@ -123,6 +135,7 @@ class _GpuModel:
     poser: Any = None
     morph_names: dict[str, str] = field(default_factory=dict)  # name or folded name -> name
     uvs_changed: bool = False  # the UV buffer holds a frame's UVs, not the mesh's
+    uv1_changed: bool = False  # likewise for UV1
 
 
 class Renderer:
@@ -151,6 +164,7 @@ class Renderer:
         self._lock = threading.RLock()
         self._models: OrderedDict[int, _GpuModel] = OrderedDict()
         self._pipelines: dict[str, _StylePipelines] = {}
+        self._modules: dict[str, wgpu.GPUShaderModule] = {}
         self._textures: dict[str, tuple[wgpu.GPUTextureView, bool]] = {}
         self._create_targets()
         self._create_layouts()
@@ -213,41 +227,48 @@ class Renderer:
         """The style's pipelines, compiled on first use."""
         st = get_style(style)
         if st.code not in self._pipelines:
-            self._pipelines[st.code] = self._build_pipelines(st)
+            self._pipelines[st.code] = _StylePipelines(
+                cull_back=self._pipeline(st, "back", "main"),
+                cull_none=self._pipeline(st, "none", "main"),
+                edge=self._pipeline(st, "front", "edge"),
+            )
         return self._pipelines[st.code]
 
-    def _build_pipelines(self, style: Style) -> _StylePipelines:
+    def sub_pipelines(self, style: str | Style
+                      ) -> tuple[wgpu.GPURenderPipeline, wgpu.GPURenderPipeline]:
+        """The style's (cull back, cull none) pipelines for subtexture-sphere materials,
+        compiled on first use (only models with such materials need them)."""
+        st = get_style(style)
+        pipes = self.pipelines(st)
+        if pipes.sub is None:
+            pipes.sub = (self._pipeline(st, "back", "sub"), self._pipeline(st, "none", "sub"))
+        return pipes.sub
+
+    def _pipeline(self, style: Style, cull: str, kind: str) -> wgpu.GPURenderPipeline:
         d = self.device
-        module = d.create_shader_module(label=style.shader, code=shader_source(style))
-
-        def vb(loc: int, fmt: str, stride: int) -> dict:
-            return {"array_stride": stride, "step_mode": "vertex",
+        module = self._modules.get(style.code)
+        if module is None:
+            module = d.create_shader_module(label=style.shader, code=shader_source(style))
+            self._modules[style.code] = module
+        vs, fs, n_buffers = _STAGES[kind]
+        buffers = [{"array_stride": stride, "step_mode": "vertex",
                     "attributes": [{"format": fmt, "offset": 0, "shader_location": loc}]}
-
-        surface_buffers = [vb(0, "float32x3", 12), vb(1, "float32x3", 12), vb(2, "float32x2", 8)]
+                   for loc, fmt, stride in _VERTEX_BUFFERS[:n_buffers]]
         blend = {
             "color": {"src_factor": "one", "dst_factor": "one-minus-src-alpha", "operation": "add"},
             "alpha": {"src_factor": "one", "dst_factor": "one-minus-src-alpha", "operation": "add"},
         }
-        depth = {"format": DEPTH_FORMAT, "depth_write_enabled": True, "depth_compare": "less"}
-
-        def make(cull: str, edge: bool) -> wgpu.GPURenderPipeline:
-            buffers = surface_buffers + ([vb(3, "float32", 4)] if edge else [])
-            return d.create_render_pipeline(
-                label=f"{style.name}-{'edge' if edge else cull}",
-                layout=self._pipeline_layout,
-                vertex={"module": module, "entry_point": "vs_edge" if edge else "vs_main",
-                        "buffers": buffers},
-                primitive={"topology": "triangle-list", "front_face": _FRONT_FACE,
-                           "cull_mode": cull},
-                depth_stencil=depth,
-                multisample={"count": 1},
-                fragment={"module": module, "entry_point": "fs_edge" if edge else "fs_main",
-                          "targets": [{"format": COLOR_FORMAT, "blend": blend}]},
-            )
-
-        return _StylePipelines(cull_back=make("back", False), cull_none=make("none", False),
-                               edge=make("front", True))
+        return d.create_render_pipeline(
+            label=f"{style.name}-{kind}-{cull}",
+            layout=self._pipeline_layout,
+            vertex={"module": module, "entry_point": vs, "buffers": buffers},
+            primitive={"topology": "triangle-list", "front_face": _FRONT_FACE, "cull_mode": cull},
+            depth_stencil={"format": DEPTH_FORMAT, "depth_write_enabled": True,
+                           "depth_compare": "less"},
+            multisample={"count": 1},
+            fragment={"module": module, "entry_point": fs,
+                      "targets": [{"format": COLOR_FORMAT, "blend": blend}]},
+        )
 
     def _upload_levels(self, levels: Sequence[np.ndarray], label: str) -> wgpu.GPUTextureView:
         h, w = levels[0].shape[:2]
@@ -336,13 +357,17 @@ class Renderer:
         ])
         gpu_static = np.zeros((m_count, GPU_MATERIAL_FLOATS), dtype=np.float32)
         groups, tex_alpha = [], np.zeros(m_count, dtype=bool)
+        subtexture = np.zeros(m_count, dtype=bool)
         used: set[str] = set()
         for i, m in enumerate(mesh.materials):
             color = self._texture(mesh, m.texture, used)
             mode = SPHERE_MODES.get(m.sphere_mode, 0)
+            if mode == SPHERE_MODES["subtexture"] and mesh.uv1 is None:
+                mode = 0  # no additional UV to sample it at (MeshData.from_model warned)
             sphere = self._texture(mesh, m.sphere_texture, used) if mode else None
             if sphere is None:
                 mode = 0
+            subtexture[i] = mode == SPHERE_MODES["subtexture"]
             if 0 <= m.toon_shared < 10:
                 toon = self._toons[m.toon_shared]
             else:
@@ -374,12 +399,14 @@ class Renderer:
             mesh=mesh, camera=camera,
             view_proj=np.ascontiguousarray(camera.view_proj().T),
             positions=vbuf(mesh.positions), normals=vbuf(mesh.normals), uvs=vbuf(mesh.uvs),
+            uv1=vbuf(mesh.uv1) if subtexture.any() and mesh.uv1 is not None else None,
             edge_scales=vbuf(mesh.edge_scales), indices=indices,
             material_buffer=material_buffer, frame_group=frame_group, material_groups=groups,
             first_index=firsts, index_count=counts, culled=culled, texture_alpha=tex_alpha,
             texture_paths=frozenset(used),
             double_sided=np.array([m.double_sided for m in mesh.materials], dtype=bool),
             has_edge=np.array([m.has_edge for m in mesh.materials], dtype=bool),
+            subtexture=subtexture,
             gpu_static=gpu_static, base_materials=mesh.material_table(),
         )
 
@@ -401,7 +428,10 @@ class Renderer:
             poser.set_bone_rotation("首", float(yaw), float(pitch), float(roll))
         r = poser.evaluate()
         uvs = getattr(r, "uvs", None) if gm.mesh.has_uv_morphs else None
-        return FrameData(positions=r.positions, normals=r.normals, uvs=uvs,
+        uv1 = None
+        if gm.uv1 is not None and gm.mesh.has_uv1_morphs:
+            uv1 = np.asarray(r.additional_uvs)[0, :, :2]  # UV1 after its morphs
+        return FrameData(positions=r.positions, normals=r.normals, uvs=uvs, uv1=uv1,
                          materials=getattr(r, "materials", None),
                          head_turn=abs(yaw) + abs(pitch) + abs(roll))
 
@@ -417,6 +447,14 @@ class Renderer:
         elif gm.uvs_changed:  # back to the mesh's own UVs
             q.write_buffer(gm.uvs, 0, gm.mesh.uvs)
             gm.uvs_changed = False
+        if gm.uv1 is not None:
+            if frame.uv1 is not None:
+                q.write_buffer(gm.uv1, 0, np.ascontiguousarray(frame.uv1, dtype=np.float32))
+                gm.uv1_changed = True
+            elif gm.uv1_changed:
+                assert gm.mesh.uv1 is not None  # gm.uv1 exists only with the mesh's UV1
+                q.write_buffer(gm.uv1, 0, gm.mesh.uv1)
+                gm.uv1_changed = False
         rows = gm.base_materials if frame.materials is None else np.asarray(frame.materials)
         rows = rows[:, :MATERIAL_ROW]
         gpu = gm.gpu_static.copy()
@@ -460,9 +498,16 @@ class Renderer:
         rp.set_vertex_buffer(1, gm.normals)
         rp.set_vertex_buffer(2, gm.uvs)
         rp.set_vertex_buffer(3, gm.edge_scales)
+        sub = None
+        if gm.uv1 is not None:
+            rp.set_vertex_buffer(4, gm.uv1)
+            sub = self.sub_pipelines(style)
         current = None
         for i in order:
-            pipe = pipes.cull_none if gm.double_sided[i] else pipes.cull_back
+            if sub is not None and gm.subtexture[i]:
+                pipe = sub[1] if gm.double_sided[i] else sub[0]
+            else:
+                pipe = pipes.cull_none if gm.double_sided[i] else pipes.cull_back
             if pipe is not current:
                 rp.set_pipeline(pipe)
                 current = pipe

@@ -15,7 +15,8 @@ struct Material {
     specular: vec4f,    // rgb, w: specularity (power)
     ambient: vec4f,     // rgb, w: unused
     edge_color: vec4f,
-    info: vec4f,        // x: edge size, y: sphere mode (0 off, 1 mul, 2 add), z: has texture, w: has toon
+    info: vec4f,        // x: edge size, y: sphere mode (0 off, 1 mul, 2 add, 3 subtexture),
+                        // z: has texture, w: has toon
     tex_mul: vec4f,
     tex_add: vec4f,
     sph_mul: vec4f,
@@ -50,7 +51,17 @@ struct Surface {
     uv: vec2f,
     m: Material,
     tex: vec4f,         // colour texture (white when none)
+    sub: vec4f,         // the sphere texture at additional UV1 (subtexture materials; else white)
 };
+
+fn vertex_out(position: vec3f, normal: vec3f, uv: vec2f, mat: u32) -> VsOut {
+    var out: VsOut;
+    out.clip = frame.view_proj * vec4f(position, 1.0);
+    out.normal = normal;
+    out.uv = uv;
+    out.mat = mat;
+    return out;
+}
 
 // The material index travels as the instance index (draw_indexed(first_instance = material)).
 @vertex
@@ -60,12 +71,29 @@ fn vs_main(
     @location(2) uv: vec2f,
     @builtin(instance_index) mat: u32,
 ) -> VsOut {
-    var out: VsOut;
-    out.clip = frame.view_proj * vec4f(position, 1.0);
-    out.normal = normal;
-    out.uv = uv;
-    out.mat = mat;
-    return out;
+    return vertex_out(position, normal, uv, mat);
+}
+
+// Subtexture-sphere materials only (their own pipelines): additional UV1 rides along, so the
+// common path carries no extra vertex buffer or interpolant.
+struct VsSubOut {
+    @builtin(position) clip: vec4f,
+    @location(0) normal: vec3f,
+    @location(1) uv: vec2f,
+    @location(2) @interpolate(flat) mat: u32,
+    @location(3) uv1: vec2f,
+};
+
+@vertex
+fn vs_sub(
+    @location(0) position: vec3f,
+    @location(1) normal: vec3f,
+    @location(2) uv: vec2f,
+    @location(4) uv1: vec2f,
+    @builtin(instance_index) mat: u32,
+) -> VsSubOut {
+    let v = vertex_out(position, normal, uv, mat);
+    return VsSubOut(v.clip, v.normal, v.uv, v.mat, uv1);
 }
 
 // The edge: an inverted hull, each vertex pushed out along its normal as projected on screen by
@@ -111,6 +139,7 @@ fn surface(in: VsOut, front: bool) -> Surface {
     s.uv = in.uv;
     s.m = materials[in.mat];
     s.tex = textureSample(t_color, wrap_sampler, in.uv);
+    s.sub = vec4f(1.0);
     return s;
 }
 
@@ -125,6 +154,15 @@ fn premultiply(c: vec4f) -> vec4f {
 @fragment
 fn fs_main(in: VsOut, @builtin(front_facing) front: bool) -> @location(0) vec4f {
     return premultiply(shade(surface(in, front)));
+}
+
+// MMD (its shader's second texture coordinate) samples a subtexture sphere like a colour
+// texture: wrapped, mipmapped, at additional UV1.
+@fragment
+fn fs_sub(in: VsSubOut, @builtin(front_facing) front: bool) -> @location(0) vec4f {
+    var s = surface(VsOut(in.clip, in.normal, in.uv, in.mat), front);
+    s.sub = textureSample(t_sphere, wrap_sampler, in.uv1);
+    return premultiply(shade(s));
 }
 
 @fragment

@@ -22,7 +22,7 @@ fn n_dot_l(s: Surface) -> f32 {
 }
 
 // Blinn-Phong highlight, MMD's form: pow(N.H, specularity) x specular colour.  A zero
-// specularity gives no highlight (MMD would add the full specular colour everywhere).
+// specularity gives no highlight here (the soft style's choice; mmd_specular follows MMD).
 fn blinn(s: Surface) -> vec3f {
     let power = s.m.specular.w;
     if (power <= 0.0) {
@@ -32,11 +32,20 @@ fn blinn(s: Surface) -> vec3f {
     return pow(max(dot(h, s.normal), 0.0), power) * s.m.specular.rgb;
 }
 
-// The edge-colour outline, faded with the material (and its texture's alpha, so cut-out quads
-// don't get outlined as quads).
+// MMD's specular term.  Its shader computes pow(max(0, N.H), specularity) x specular without a
+// guard, and HLSL's pow(x, 0) is 1: a zero specularity adds the whole specular colour (WGSL's
+// pow(0, 0) is undefined, hence the branch).  A negative specularity counts as zero.
+fn mmd_specular(s: Surface) -> vec3f {
+    if (s.m.specular.w <= 0.0) {
+        return s.m.specular.rgb;
+    }
+    return blinn(s);
+}
+
+// The edge: MMD fills the hull with the edge colour, its alpha included, and nothing else (no
+// texture, no material alpha), so cut-out textures get outlined as their geometry is.
 fn edge_outline(s: Surface) -> vec4f {
-    let a = albedo(s).a;
-    return vec4f(s.m.edge_color.rgb, s.m.edge_color.a * a);
+    return s.m.edge_color;
 }
 
 // MMD's sphere map: sampled at the view-space normal's xy (y down in texture space), with the
@@ -45,4 +54,9 @@ fn sphere_colour(s: Surface) -> vec3f {
     let uv = vec2f(s.normal.x * 0.5 + 0.5, 0.5 - s.normal.y * 0.5);
     let c = textureSampleLevel(t_sphere, clamp_sampler, uv, 0.0);
     return c.rgb * s.m.sph_mul.rgb + s.m.sph_add.rgb;
+}
+
+// A subtexture sphere (sampled at additional UV1 by fs_sub), with the same morph factors.
+fn sub_colour(s: Surface) -> vec3f {
+    return s.sub.rgb * s.m.sph_mul.rgb + s.m.sph_add.rgb;
 }

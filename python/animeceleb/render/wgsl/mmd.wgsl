@@ -1,6 +1,7 @@
 // S1 mmd: MMD's own shading (its default shader):
 //   colour = saturate(diffuse * light + ambient) * texture * sphere * toon + specular * light
-//   toon sampled at (0.5, 0.5 - 0.5 * N.L); sphere multiply or add by mode; edge colour outline.
+//   toon sampled at (0.5, 0.5 - 0.5 * N.L); sphere multiply or add by mode, a subtexture sphere
+//   (at additional UV1) multiplies as MMD's non-add spheres do; edge colour outline.
 //!include common.wgsl
 //!include lighting.wgsl
 
@@ -15,15 +16,16 @@ fn shade(s: Surface) -> vec4f {
     var c = clamp(s.m.diffuse.rgb * light + s.m.ambient.rgb, vec3f(0.0), vec3f(1.0));
     let tex = texture_colour(s);
     c = c * tex.rgb;
-    let sph = sphere_colour(s);
     let mode = s.m.info.y;
-    if (mode > 1.5) {
-        c = c + sph;
+    if (mode > 2.5) {
+        c = c * sub_colour(s);
+    } else if (mode > 1.5) {
+        c = c + sphere_colour(s);
     } else if (mode > 0.5) {
-        c = c * sph;
+        c = c * sphere_colour(s);
     }
     c = c * toon_term(s);
-    c = c + blinn(s) * light;
+    c = c + mmd_specular(s) * light;
     return vec4f(c, s.m.diffuse.a * tex.a);
 }
 
