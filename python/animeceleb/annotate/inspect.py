@@ -202,8 +202,6 @@ class Inspector:
     def images(self, model: Any, morphs: Iterable[int | str | None]) -> list[np.ndarray]:
         """(size, size, 4) images: None is the neutral face, a name or index that morph at
         1.0 (rendered once per model and kept)."""
-        from ..render.mesh import FrameData
-
         keys = [None if m is None else (m if isinstance(m, int) else model.morph_index(m))
                 for m in morphs]
         for m, k in zip(morphs, keys, strict=True):
@@ -221,9 +219,7 @@ class Inspector:
                         continue
                     poser.reset()
                     poser.set_morph(k, 1.0)
-                    r = poser.evaluate()
-                    frames.append(FrameData(r.positions, r.normals, getattr(r, "uvs", None),
-                                            getattr(r, "materials", None), 0.0))
+                    frames.append(self.renderer.posed_frame(model, poser.evaluate(), 0.0))
                 for k, img in zip(todo, self.renderer.render_frames(model, frames, STYLE),
                                   strict=True):
                     cache[k] = img

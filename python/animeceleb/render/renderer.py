@@ -426,14 +426,21 @@ class Renderer:
                 poser.set_morph(own, float(w))
         if yaw or pitch or roll:
             poser.set_bone_rotation("首", float(yaw), float(pitch), float(roll))
-        r = poser.evaluate()
+        return self._frame(gm, poser.evaluate(), abs(yaw) + abs(pitch) + abs(roll))
+
+    def posed_frame(self, model: Any, posed: Any, head_turn: float | None = None) -> FrameData:
+        """A frame of ``model`` from a ``Poser.evaluate()`` result; ``head_turn``: |yaw| +
+        |pitch| + |roll| of 首 in degrees, when known (lets the renderer cull hidden faces)."""
+        return self._frame(self.prepare(model), posed, head_turn)
+
+    @staticmethod
+    def _frame(gm: _GpuModel, r: Any, head_turn: float | None) -> FrameData:
         uvs = getattr(r, "uvs", None) if gm.mesh.has_uv_morphs else None
         uv1 = None
         if gm.uv1 is not None and gm.mesh.has_uv1_morphs:
             uv1 = np.asarray(r.additional_uvs)[0, :, :2]  # UV1 after its morphs
         return FrameData(positions=r.positions, normals=r.normals, uvs=uvs, uv1=uv1,
-                         materials=getattr(r, "materials", None),
-                         head_turn=abs(yaw) + abs(pitch) + abs(roll))
+                         materials=getattr(r, "materials", None), head_turn=head_turn)
 
     # ----- drawing -----------------------------------------------------------------------
 
