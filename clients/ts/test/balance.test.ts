@@ -1,0 +1,83 @@
+// One client over several servers: the target it makes of an address list, and round_robin
+// over two live servers, one of which then stops.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Metadata, type ServiceError } from "@grpc/grpc-js";
+import { channelTarget, type Client, connect, ImageEncoding, pose, Style } from "../src/index.js";
+import type { RenderRequest } from "../src/gen/animeceleb/v1/render.js";
+import { startServer } from "./server.js";
+
+test("address lists become one ipv4: or ipv6: target; other targets pass as they are", () => {
+  assert.equal(channelTarget("10.0.0.5:50051,10.0.0.6:50051"), "ipv4:10.0.0.5:50051,10.0.0.6:50051");
+  assert.equal(channelTarget(["10.0.0.5:1", " 10.0.0.6:2"]), "ipv4:10.0.0.5:1,10.0.0.6:2");
+  assert.equal(channelTarget(["[::1]:1", "[fe80::2]:2"]), "ipv6:[::1]:1,[fe80::2]:2");
+  assert.equal(channelTarget(["localhost:50051"]), "localhost:50051");
+  for (const target of ["localhost:50051", "dns:///render.default.svc.cluster.local:50051", "ipv4:10.0.0.5:1,10.0.0.6:2"]) {
+    assert.equal(channelTarget(target), target);
+  }
+  assert.throws(() => channelTarget([]), /no address/);
+  assert.throws(() => channelTarget("10.0.0.5:1,render.example.com:2"), /dns:\/\/\/name:port/);
+  assert.throws(() => channelTarget(["10.0.0.5:1", "[::1]:2"]), /not both/);
+  assert.throws(() => channelTarget(["10.0.0.5:1", "10.0.0.6"]), /must be ip:port/);
+  const c = connect(["127.0.0.1:1", "127.0.0.1:2"], { token: "t" }); // every address loopback
+  assert.equal(c.target, "ipv4:127.0.0.1:1,127.0.0.1:2");
+  c.close();
+  assert.throws(() => connect("127.0.0.1:1,10.0.0.6:2", { token: "t" }), /needs tls/);
+  assert.throws(() => connect("dns:///localhost:1", { token: "t" }), /needs tls/);
+});
+
+/** Render one 32 px frame on the client's channel; the address of the server that answered. */
+function renderOn(c: Client, modelId: string): Promise<string> {
+  const req: RenderRequest = { modelId, pose: Array.from(pose({ yaw: 10 })), style: Style.STYLE_FLAT, light: 0.6, size: 32, encoding: ImageEncoding.IMAGE_ENCODING_RAW_RGBA };
+  return new Promise((resolve, reject) => {
+    const call = c.rpc.render(req, new Metadata(), { deadline: Date.now() + 60_000 }, (err: ServiceError | null, frame) => {
+      if (err) reject(err);
+      else {
+        assert.equal(frame.image.length, 32 * 32 * 4);
+        resolve(call.getPeer());
+      }
+    });
+  });
+}
+
+test("round_robin over two servers, and on over the other when one stops", async () => {
+  const a = await startServer();
+  let b;
+  try {
+    b = await startServer();
+    const c = connect(`${a.address},${b.address}`);
+    try {
+      assert.equal(c.target, `ipv4:${a.address},${b.address}`);
+      const [{ id }] = await c.listModels();
+      // round_robin picks among the servers connected so far: both, once both are up.
+      const seen = new Map<string, number>();
+      for (let calls = 0; calls < 40 && seen.size < 2; calls++) {
+        const who = await renderOn(c, id);
+        seen.set(who, (seen.get(who) ?? 0) + 1);
+      }
+      assert.deepEqual([...seen.keys()].sort(), [a.address, b.address].sort(), "calls served by both");
+      // Both connected: consecutive calls alternate between them.
+      let prev = await renderOn(c, id);
+      for (let i = 0; i < 6; i++) {
+        const next = await renderOn(c, id);
+        assert.notEqual(next, prev, "two calls in a row on one server: not round-robin");
+        prev = next;
+      }
+      // One server goes away: calls go on, all served by the other (the wrapper's too).
+      await b.stop();
+      for (let i = 0; i < 6; i++) assert.equal(await renderOn(c, id), a.address, `call ${i} after ${b.address} stopped`);
+      const f = await c.render(id, pose({}), { size: 32 });
+      assert.equal(f.rgba.length, 32 * 32 * 4);
+      let n = 0;
+      for await (const frame of c.sample(4, 7, { size: 32 })) {
+        assert.equal(frame.index, n++);
+      }
+      assert.equal(n, 4);
+    } finally {
+      c.close();
+    }
+  } finally {
+    await b?.stop();
+    await a.stop();
+  }
+});
