@@ -2,12 +2,16 @@ package animeceleb_test
 
 import (
 	"context"
+	"errors"
+	"iter"
 	"sync"
 	"testing"
 
 	"github.com/animeceleb/animeceleb/clients/go/animeceleb"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/peer"
+	"google.golang.org/grpc/status"
 )
 
 // peers records, for every unary call, the address of the server that answered it (the
@@ -28,6 +32,15 @@ func (p *peers) interceptor(ctx context.Context, method string, req, reply any, 
 	return err
 }
 
+// next2 is the next frame of a pulled stream, or why there is none.
+func next2(next func() (*animeceleb.Frame, error, bool)) (*animeceleb.Frame, error) {
+	f, err, ok := next()
+	if !ok {
+		return nil, errors.New("the stream ended")
+	}
+	return f, err
+}
+
 func (p *peers) last() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -38,7 +51,8 @@ func (p *peers) last() string {
 // stops every call is still served, by the other.
 func TestRoundRobinOverTwoServers(t *testing.T) {
 	_, a := connect(t)
-	b, err := startServer()
+	// b holds one stream at most: its own count then tells where streams went.
+	b, err := startServer("--max-streams", "1")
 	if err != nil {
 		t.Fatalf("starting the second server: %v", err)
 	}
@@ -86,6 +100,37 @@ func TestRoundRobinOverTwoServers(t *testing.T) {
 		prev = next
 	}
 
+	// Two streams opened one after the other go one to each server: both are taken, and b,
+	// which holds one at most, is full (a third stream straight to b is refused).
+	opts := &animeceleb.SampleOptions{Size: size}
+	var streams []func()
+	defer func() {
+		for _, stop := range streams {
+			stop()
+		}
+	}()
+	for seed := range uint64(2) {
+		next, stop := iter.Pull2(c.Sample(ctx, 0, seed, opts))
+		streams = append(streams, stop)
+		if _, err := next2(next); err != nil {
+			t.Fatalf("stream %d: %v", seed, err)
+		}
+	}
+	direct, err := animeceleb.Connect(b.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	for _, err := range direct.Sample(ctx, 1, 0, opts) {
+		if status.Code(err) != codes.ResourceExhausted {
+			t.Fatalf("a third stream, straight to %s: %v, want RESOURCE_EXHAUSTED", b.addr, err)
+		}
+	}
+	for _, stop := range streams {
+		stop() // cancels the stream, so b's shutdown below has no call in flight to wait for
+	}
+	streams = nil
+
 	// One server goes away: calls go on, all served by the other.
 	stopB.Do(b.stop)
 	for i := range 6 {
@@ -94,7 +139,7 @@ func TestRoundRobinOverTwoServers(t *testing.T) {
 		}
 	}
 	n := 0
-	for f, err := range c.Sample(ctx, 4, 7, &animeceleb.SampleOptions{Size: size}) {
+	for f, err := range c.Sample(ctx, 4, 7, opts) {
 		if err != nil {
 			t.Fatalf("sample after one server stopped: %v", err)
 		}

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Metadata, type ServiceError } from "@grpc/grpc-js";
-import { channelTarget, type Client, connect, ImageEncoding, pose, Style } from "../src/index.js";
+import { channelTarget, type Client, connect, ImageEncoding, isServiceError, pose, status, Style } from "../src/index.js";
 import type { RenderRequest } from "../src/gen/animeceleb/v1/render.js";
 import { startServer } from "./server.js";
 
@@ -44,7 +44,7 @@ test("round_robin over two servers, and on over the other when one stops", async
   const a = await startServer();
   let b;
   try {
-    b = await startServer();
+    b = await startServer(["--max-streams", "1"]); // its own count then tells where streams went
     const c = connect(`${a.address},${b.address}`);
     try {
       assert.equal(c.target, `ipv4:${a.address},${b.address}`);
@@ -62,6 +62,21 @@ test("round_robin over two servers, and on over the other when one stops", async
         const next = await renderOn(c, id);
         assert.notEqual(next, prev, "two calls in a row on one server: not round-robin");
         prev = next;
+      }
+      // Two streams opened one after the other go one to each server: both are taken, and b,
+      // which holds one at most, is full (a third stream straight to b is refused).
+      const streams = [0, 1].map((seed) => c.sample(0, seed, { size: 32 }));
+      try {
+        for (const s of streams) assert.equal((await s.next()).done, false);
+        const direct = connect(b.address);
+        try {
+          await assert.rejects(direct.sample(1, 0, { size: 32 }).next(), (err) => isServiceError(err, status.RESOURCE_EXHAUSTED));
+        } finally {
+          direct.close();
+        }
+      } finally {
+        // Cancelled, so b's shutdown below has no call in flight to wait for.
+        for (const s of streams) await s.return();
       }
       // One server goes away: calls go on, all served by the other (the wrapper's too).
       await b.stop();
