@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { Metadata, type ServiceError } from "@grpc/grpc-js";
 import { channelTarget, type Client, connect, ImageEncoding, isServiceError, pose, status, Style } from "../src/index.js";
 import type { RenderRequest } from "../src/gen/animeceleb/v1/render.js";
-import { startServer } from "./server.js";
+import { type LiveServer, startServer } from "./server.js";
 
 test("address lists become one ipv4: or ipv6: target; other targets pass as they are", () => {
   assert.equal(channelTarget("10.0.0.5:50051,10.0.0.6:50051"), "ipv4:10.0.0.5:50051,10.0.0.6:50051");
@@ -41,10 +41,15 @@ function renderOn(c: Client, modelId: string): Promise<string> {
 }
 
 test("round_robin over two servers, and on over the other when one stops", async () => {
-  const a = await startServer();
-  let b;
+  // b holds one stream at most: its own count then tells where streams went.
+  const started = await Promise.allSettled([startServer(), startServer(["--max-streams", "1"])]);
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed) {
+    await Promise.all(started.map((r) => (r.status === "fulfilled" ? r.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  const [a, b] = started.map((r) => (r as PromiseFulfilledResult<LiveServer>).value);
   try {
-    b = await startServer(["--max-streams", "1"]); // its own count then tells where streams went
     const c = connect(`${a.address},${b.address}`);
     try {
       assert.equal(c.target, `ipv4:${a.address},${b.address}`);
@@ -92,7 +97,6 @@ test("round_robin over two servers, and on over the other when one stops", async
       c.close();
     }
   } finally {
-    await b?.stop();
-    await a.stop();
+    await Promise.all([a.stop(), b.stop()]);
   }
 });
