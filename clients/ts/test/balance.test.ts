@@ -2,9 +2,23 @@
 // over two live servers, one of which then stops.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Metadata, type ServiceError } from "@grpc/grpc-js";
+import {
+  Metadata,
+  type sendUnaryData,
+  Server,
+  ServerCredentials,
+  type ServerDuplexStream,
+  type ServerWritableStream,
+  type ServiceError,
+} from "@grpc/grpc-js";
 import { channelTarget, type Client, connect, ImageEncoding, isServiceError, pose, status, Style } from "../src/index.js";
-import type { RenderRequest } from "../src/gen/animeceleb/v1/render.js";
+import {
+  type Frame,
+  type ListModelsResponse,
+  type RenderRequest,
+  RenderServiceService,
+  type SampleRequest,
+} from "../src/gen/animeceleb/v1/render.js";
 import { type LiveServer, startServer } from "./server.js";
 
 test("address lists become one ipv4: or ipv6: target; other targets pass as they are", () => {
@@ -98,5 +112,61 @@ test("round_robin over two servers, and on over the other when one stops", async
     }
   } finally {
     await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+/** A RenderService whose listModels answers `code` to its first `fail` calls, then a model. */
+async function serveFlaky(code: status, fail: number): Promise<{ address: string; calls: () => number; stop: () => void }> {
+  let calls = 0;
+  const unimplemented = (_call: unknown, cb: (err: Partial<ServiceError>) => void) => cb({ code: status.UNIMPLEMENTED });
+  const server = new Server();
+  server.addService(RenderServiceService, {
+    listModels: (_call: unknown, cb: sendUnaryData<ListModelsResponse>) => {
+      if (++calls <= fail) cb({ code, details: "not now" });
+      else cb(null, { models: [{ id: "m", name: "", nameEn: "", vertexCount: 0, faceCount: 0, targetMorphs: [], credit: "" }] });
+    },
+    describeModel: unimplemented,
+    render: unimplemented,
+    renderStream: (call: ServerDuplexStream<RenderRequest, Frame>) => call.emit("error", { code: status.UNIMPLEMENTED }),
+    sample: (call: ServerWritableStream<SampleRequest, Frame>) => call.emit("error", { code: status.UNIMPLEMENTED }),
+  });
+  const port = await new Promise<number>((ok, fail) =>
+    server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, p) => (err ? fail(err) : ok(p))),
+  );
+  return { address: `127.0.0.1:${port}`, calls: () => calls, stop: () => server.forceShutdown() };
+}
+
+test("the retry policy: UNAVAILABLE tried again, up to 4 attempts, on the other server of a list", async () => {
+  const cases: [status, number, status | undefined, number][] = [
+    [status.UNAVAILABLE, 3, undefined, 4],
+    [status.UNAVAILABLE, 9, status.UNAVAILABLE, 4],
+    [status.NOT_FOUND, 9, status.NOT_FOUND, 1],
+  ];
+  for (const [code, fail, want, wantCalls] of cases) {
+    const s = await serveFlaky(code, fail);
+    const c = connect(s.address);
+    try {
+      const got = await c.listModels({ deadline: Date.now() + 60_000 }).then(
+        () => undefined,
+        (err: ServiceError) => err.code,
+      );
+      assert.equal(got, want, `${status[code]} for the first ${fail} calls`);
+      assert.equal(s.calls(), wantCalls, `${status[code]} for the first ${fail} calls: attempts`);
+    } finally {
+      c.close();
+      s.stop();
+    }
+  }
+  // A list with a server that is never available: every call is still served, by the other.
+  const [down, up] = await Promise.all([serveFlaky(status.UNAVAILABLE, Infinity), serveFlaky(status.OK, 0)]);
+  const c = connect([down.address, up.address]);
+  try {
+    for (let i = 0; i < 8; i++) assert.equal((await c.listModels({ deadline: Date.now() + 60_000 })).length, 1);
+    assert.equal(up.calls(), 8);
+    assert.ok(down.calls() > 0, "the unavailable server was tried");
+  } finally {
+    c.close();
+    down.stop();
+    up.stop();
   }
 });
