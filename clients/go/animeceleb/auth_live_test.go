@@ -3,6 +3,7 @@ package animeceleb_test
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,6 +48,19 @@ func TestTLSAndToken(t *testing.T) {
 	}
 	if err := listWith(animeceleb.WithTLS(tc), animeceleb.WithToken(token)); err != nil {
 		t.Fatalf("TLS with the token: %v", err)
+	}
+	// A list is checked address by address against its own host name (the certificate has
+	// both): "localhost" for one, "127.0.0.1" for the other.
+	_, port, _ := net.SplitHostPort(s.addr)
+	c, err := animeceleb.Connect("localhost:"+port+","+s.addr, animeceleb.WithTLS(tc), animeceleb.WithToken(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := range 4 {
+		if _, err := c.ListModels(testContext(t)); err != nil {
+			t.Fatalf("TLS to a list, call %d: %v", i, err)
+		}
 	}
 	if err := listWith(animeceleb.WithTLS(tc)); status.Code(err) != codes.Unauthenticated {
 		t.Fatalf("no token: %v, want UNAUTHENTICATED", err)

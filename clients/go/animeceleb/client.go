@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net"
+	"slices"
 
 	pb "github.com/animeceleb/animeceleb/clients/go/animecelebv1"
 	"google.golang.org/grpc"
@@ -19,7 +20,8 @@ import (
 // size bound) is 4 MiB plus its header, over gRPC's default 4 MiB receive limit.
 const maxFrameMessage = 64 << 20
 
-// Client is a connection to one render server. It is safe for concurrent use.
+// Client is a connection to one render server, or to several balanced round-robin. It is
+// safe for concurrent use.
 type Client struct {
 	conn     *grpc.ClientConn
 	rpc      pb.RenderServiceClient
@@ -61,9 +63,13 @@ func WithDialOptions(opts ...grpc.DialOption) Option {
 	return func(c *config) { c.dialOpts = append(c.dialOpts, opts...) }
 }
 
-// Connect prepares a client for the server at addr ("host:port"). Like grpc.NewClient it
-// does not dial yet: the first call connects, and connection errors surface there as
-// UNAVAILABLE.
+// Connect prepares a client for the server at addr: "host:port", several replicas as
+// "host1:port,host2:port", or any gRPC target, such as "dns:///name:port" for every address
+// of a name (a Kubernetes headless Service). Calls are balanced round-robin over all the
+// addresses (a long stream stays on the server it started on), and a call no server took
+// (UNAVAILABLE: one restarting or stopped) is retried, on another server when there is one.
+// Like grpc.NewClient it does not dial yet: the first call connects, and connection errors
+// surface there as UNAVAILABLE.
 func Connect(addr string, opts ...Option) (*Client, error) {
 	var cfg config
 	for _, o := range opts {
@@ -82,13 +88,14 @@ func Connect(addr string, opts ...Option) (*Client, error) {
 		dial = append(dial, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	}
 	if cfg.token != "" {
-		if !cfg.useTLS && !isLoopback(addr) {
+		if !cfg.useTLS && slices.ContainsFunc(addresses(addr), notLoopback) {
 			return nil, fmt.Errorf("animeceleb: a token to %q needs WithTLS (plain text only to loopback)", addr)
 		}
 		dial = append(dial, grpc.WithPerRPCCredentials(bearer{token: cfg.token, secure: cfg.useTLS}))
 	}
-	dial = append(dial, cfg.dialOpts...)
-	conn, err := grpc.NewClient(addr, dial...)
+	target, balance := balancing(addr)
+	dial = append(append(dial, balance...), cfg.dialOpts...)
+	conn, err := grpc.NewClient(target, dial...)
 	if err != nil {
 		return nil, fmt.Errorf("animeceleb: connect %q: %w", addr, err)
 	}
@@ -99,6 +106,8 @@ func Connect(addr string, opts ...Option) (*Client, error) {
 		encoding: cfg.encoding,
 	}, nil
 }
+
+func notLoopback(addr string) bool { return !isLoopback(addr) }
 
 func isLoopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
@@ -126,6 +135,10 @@ func (b bearer) RequireTransportSecurity() bool { return b.secure }
 
 // Close ends the connection; calls in flight fail with CANCELED.
 func (c *Client) Close() error { return c.conn.Close() }
+
+// Target is the gRPC target the client dials: addr as given to Connect, or for a list of
+// addresses "animeceleb-list:///" and the list (a resolver of the client's own).
+func (c *Client) Target() string { return c.conn.Target() }
 
 // RPC is the generated stub, for anything the wrapper does not cover.
 func (c *Client) RPC() pb.RenderServiceClient { return c.rpc }

@@ -2,6 +2,7 @@
 // and write one frame as a PNG.
 //
 //   npm run build && node dist/examples/sample.js --addr localhost:50051 --n 100 --seed 1 --out frame.png
+// --addr takes several replicas as ip:port,ip:port (round-robin) or dns:///name:port.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { PNG } from "pngjs";

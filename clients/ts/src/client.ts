@@ -86,6 +86,79 @@ export interface SampleOptions extends CallOptions {
   encoding?: ImageEncoding;
 }
 
+/**
+ * The channel options every client sets: round_robin over every address the target gives (a
+ * list, or a dns:/// name with several addresses such as a Kubernetes headless Service), and
+ * the Python client's retry policy: a call no server took (one restarting or shutting down
+ * answers UNAVAILABLE) is tried again, on the next server when there are several. gRPC retries
+ * a stream only before its first frame arrives, so no frame is ever duplicated.
+ */
+export const SERVICE_CONFIG = {
+  loadBalancingConfig: [{ round_robin: {} }],
+  methodConfig: [
+    {
+      name: [{ service: SERVICE_NAME }],
+      retryPolicy: {
+        maxAttempts: 4,
+        initialBackoff: "0.1s",
+        maxBackoff: "1s",
+        backoffMultiplier: 2,
+        retryableStatusCodes: ["UNAVAILABLE"],
+      },
+    },
+  ],
+};
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  "grpc.max_receive_message_length": MAX_FRAME_MESSAGE,
+  "grpc.service_config": JSON.stringify(SERVICE_CONFIG),
+  // Reconnect soon after a server restarts (the default backoff grows to two minutes).
+  "grpc.initial_reconnect_backoff_ms": 100,
+  "grpc.max_reconnect_backoff_ms": 2000,
+};
+
+const HOST_PORT = /^(?:\[([^\]]+)\]|([^:/[\],]+)):(\d{1,5})$/;
+
+/** `address` as host and port, if it is "host:port" or "[v6]:port". */
+function hostPort(address: string): { host: string; port: string } | undefined {
+  const m = HOST_PORT.exec(address.trim());
+  return m ? { host: m[1] ?? m[2], port: m[3] } : undefined;
+}
+
+/**
+ * The grpc-js target for `address`. Several "ip:port" addresses (an array, or one string with
+ * commas) become one ipv4: or ipv6: target, which round_robin balances over; anything else
+ * ("host:port", "dns:///name:port", "ipv4:a:p,b:p", ...) is a target as it is. A list takes IP
+ * literals only: grpc-js resolves no list of names (connect is synchronous, so it cannot
+ * either); a name with several addresses is "dns:///name:port".
+ */
+export function channelTarget(address: string | readonly string[]): string {
+  const list = typeof address === "string" ? address.split(",") : [...address];
+  if (list.length === 0) throw new Error("no address given");
+  if (list.length === 1) return list[0].trim();
+  const parts = list.map(hostPort);
+  if (typeof address === "string" && parts.includes(undefined)) return address; // a gRPC target
+  const v4: string[] = [];
+  const v6: string[] = [];
+  list.forEach((a, i) => {
+    const p = parts[i];
+    const family = p ? isIP(p.host) : 0;
+    if (!p || family === 0) {
+      throw new Error(`${a}: several addresses must be ip:port (grpc-js resolves no list of names); for a name with several addresses use dns:///name:port`);
+    }
+    if (family === 4) v4.push(`${p.host}:${p.port}`);
+    else v6.push(`[${p.host}]:${p.port}`);
+  });
+  if (v4.length && v6.length) throw new Error(`${list.join(",")}: one target holds IPv4 or IPv6 addresses, not both`);
+  return v4.length ? `ipv4:${v4.join(",")}` : `ipv6:${v6.join(",")}`;
+}
+
+/** The host:port addresses `target` names directly: each of an ipv4:/ipv6: list, or itself. */
+function namedAddresses(target: string): string[] {
+  const m = /^ipv[46]:(?:\/\/\/)?(.*)$/.exec(target);
+  return m ? m[1].split(",") : [target];
+}
+
 function isLoopback(address: string): boolean {
   const host = address.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
   if (host === "localhost") return true;
@@ -106,8 +179,9 @@ function cancelOnAbort(signal: AbortSignal | undefined, call: { cancel(): void }
 }
 
 /**
- * A connection to one render server. Errors from the server are grpc-js ServiceErrors
- * (isServiceError); a frame that contradicts its own header is a MalformedFrameError.
+ * A connection to one render server, or to several balanced round-robin (see connect). Errors
+ * from the server are grpc-js ServiceErrors (isServiceError); a frame that contradicts its own
+ * header is a MalformedFrameError.
  */
 export class Client {
   /** The generated stub, for anything the wrapper does not cover. */
@@ -115,16 +189,17 @@ export class Client {
   private readonly metadata: grpc.Metadata;
   private readonly encoding: ImageEncoding;
 
-  constructor(address: string, options: ConnectOptions = {}) {
+  /** The grpc-js target the client dials (channelTarget of the address given). */
+  readonly target: string;
+
+  constructor(address: string | readonly string[], options: ConnectOptions = {}) {
     const { token, tls, channelOptions, encoding } = options;
-    if (token && !tls && !isLoopback(address)) {
-      throw new Error(`a token to ${address} needs tls (clear text only to loopback)`);
+    this.target = channelTarget(address);
+    if (token && !tls && !namedAddresses(this.target).every(isLoopback)) {
+      throw new Error(`a token to ${this.target} needs tls (clear text only to loopback)`);
     }
     const creds = tls === true ? grpc.credentials.createSsl() : tls || grpc.credentials.createInsecure();
-    this.rpc = new RenderServiceClient(address, creds, {
-      "grpc.max_receive_message_length": MAX_FRAME_MESSAGE,
-      ...channelOptions,
-    });
+    this.rpc = new RenderServiceClient(this.target, creds, { ...CHANNEL_OPTIONS, ...channelOptions });
     this.metadata = new grpc.Metadata();
     if (token) this.metadata.set("authorization", `Bearer ${token}`);
     this.encoding = encoding ?? ImageEncoding.IMAGE_ENCODING_RAW_RGBA;
@@ -278,8 +353,15 @@ export class Client {
   }
 }
 
-/** A client for the server at `address` ("host:port"); the first call connects. */
-export function connect(address: string, options?: ConnectOptions): Client {
+/**
+ * A client for the server at `address`: "host:port", several replicas as "ip:port,ip:port" or
+ * an array, or any grpc-js target such as "dns:///name:port" (every address of a name: a
+ * Kubernetes headless Service). Calls are balanced round-robin over all the addresses (a
+ * stream stays on the server it started on) and retried on another server when one answers
+ * UNAVAILABLE. Under TLS the certificate is checked against the first address's host (or
+ * channelOptions["grpc.ssl_target_name_override"]). The first call connects.
+ */
+export function connect(address: string | readonly string[], options?: ConnectOptions): Client {
   return new Client(address, options);
 }
 

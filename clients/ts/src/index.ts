@@ -1,4 +1,5 @@
 export {
+  channelTarget,
   Client,
   connect,
   isServiceError,
@@ -9,6 +10,7 @@ export {
   type RenderOptions,
   type RenderStreamRequest,
   type SampleOptions,
+  SERVICE_CONFIG,
 } from "./client.js";
 export { type Frame, MalformedFrameError } from "./frame.js";
 export { POSE_LAYOUT, POSE_SIZE, PITCH, pose, type PoseName, ROLL, YAW } from "./pose.js";

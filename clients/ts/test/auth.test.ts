@@ -27,6 +27,13 @@ test("TLS and a bearer token", async () => {
   const code = (err: { code?: number }) => err.code;
   try {
     assert.equal((await list({ tls, token: TOKEN })).length, 1);
+    // A list (here the one server twice) is checked against its first address, 127.0.0.1.
+    const both = connect([server.address, server.address], { tls, token: TOKEN });
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await both.listModels({ deadline: Date.now() + 60_000 })).length, 1);
+    } finally {
+      both.close();
+    }
     await assert.rejects(list({ tls }), (e: { code?: number }) => code(e) === status.UNAUTHENTICATED);
     await assert.rejects(list({ tls, token: "wrong" }), (e: { code?: number }) => code(e) === status.UNAUTHENTICATED);
     await assert.rejects(list({ token: TOKEN }), (e: { code?: number }) => code(e) === status.UNAVAILABLE);

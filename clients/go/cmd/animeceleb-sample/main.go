@@ -20,7 +20,7 @@ import (
 )
 
 func main() {
-	addr := flag.String("addr", "localhost:50051", "server address, host:port")
+	addr := flag.String("addr", "localhost:50051", "server address: host:port, several as host1:port,host2:port (round-robin), or dns:///name:port")
 	n := flag.Int("n", 16, "frames to pull (at least 1)")
 	seed := flag.Uint64("seed", 0, "seed of the server's draws")
 	model := flag.String("model", "", "model id (default: every model)")
