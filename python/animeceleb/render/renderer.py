@@ -79,6 +79,18 @@ class Timings:
         return {k: 1000.0 * getattr(self, k) / n for k in ("pose", "upload", "draw", "readback")}
 
 
+# wgpu-native aborts the process when adapters are enumerated or released (the unpicked ones,
+# OpenGL's among them) on several threads at once, as a server's render threads do at start.
+_ADAPTER_LOCK = threading.Lock()
+
+
+def _request_device(name: str | None) -> tuple[wgpu.GPUDevice, str]:
+    """A device on the best adapter (see ``_pick_adapter``) and the adapter's summary."""
+    with _ADAPTER_LOCK:  # the unpicked adapters are released before it is let go
+        adapter = _pick_adapter(name)
+        return adapter.request_device_sync(label="animeceleb"), adapter.summary
+
+
 def _pick_adapter(name: str | None) -> wgpu.GPUAdapter:
     adapters = wgpu.gpu.enumerate_adapters_sync()
     if name is not None:
@@ -155,9 +167,7 @@ class Renderer:
             self.device = device
             self.adapter_summary = device.adapter.summary
         else:
-            adapter = _pick_adapter(device)
-            self.device = adapter.request_device_sync(label="animeceleb")
-            self.adapter_summary = adapter.summary
+            self.device, self.adapter_summary = _request_device(device)
         logger.info("animeceleb renderer: using %s", self.adapter_summary)
         self.max_models = max_models
         self.timings = Timings()
