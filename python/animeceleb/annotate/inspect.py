@@ -16,7 +16,6 @@ flat style (S3: albedo, no lighting or outline), where only what the morph moves
 
 from __future__ import annotations
 
-import io
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -35,7 +34,6 @@ __all__ = [
     "Inspection",
     "Inspector",
     "changed_pixels",
-    "png_bytes",
 ]
 
 CHANGE_THRESHOLD = 24  # a pixel changed when some channel moved by more than this (of 255)
@@ -58,14 +56,6 @@ def changed_pixels(neutral: np.ndarray, image: np.ndarray,
     """(H,W) bool: pixels whose colour or alpha changed by more than ``threshold``."""
     diff = np.abs(neutral.astype(np.int16) - image.astype(np.int16))
     return np.asarray((diff > threshold).any(axis=-1))
-
-
-def png_bytes(image: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image)).save(buf, format="PNG", optimize=False)
-    return buf.getvalue()
 
 
 @dataclass(frozen=True)

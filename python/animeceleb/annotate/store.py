@@ -35,12 +35,12 @@ import datetime as _dt
 import hashlib
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomic
 from ..pose import TARGET_MORPHS
 
 __all__ = [
@@ -170,18 +170,7 @@ class AnnotationStore:
 
     def _write(self, data: dict[str, Any]) -> None:
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name + ".",
-                                   suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        write_atomic(self.path, text.encode("utf-8"), self.path.parent, fsync=True)
 
     def set_proposals(self, key: str, targets: Mapping[str, Mapping[str, Any]],
                       info: Mapping[str, Any] | None = None, by: str = "") -> None:

@@ -2,7 +2,7 @@
 
 - ``layout``: where files go and how they are named (the AnimeCeleb loaders' layout);
 - ``sources``: the models, their hashes and annotations; ``plan``: per-image poses and chunks;
-- ``worker``: rendering chunks in a process; ``atomic``: whole-or-nothing files;
+- ``worker``: rendering chunks in a process (files written with ``animeceleb.atomic``);
 - ``state``: the run's lock and fingerprint; ``outputs``: labels, split, manifest;
 - ``split``: train/test by identity; ``contact_sheet``: a PNG overview;
 - ``generate``: the run; ``pairs``: source/driving pairs of a generated folder; ``cli``.

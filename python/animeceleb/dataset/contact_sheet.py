@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from ..atomic import write_atomic
 from . import layout
-from .atomic import write_atomic
 
 __all__ = ["write_contact_sheet"]
 

@@ -16,9 +16,9 @@ from typing import Any
 from .. import __version__
 from ..annotate.store import FORMAT as STORE_FORMAT
 from ..annotate.store import VERSION as STORE_VERSION
+from ..atomic import write_atomic
 from ..pose import POSE_LAYOUT
 from . import layout
-from .atomic import write_atomic
 from .plan import sample_image
 from .sources import ModelSource
 from .split import split_identities

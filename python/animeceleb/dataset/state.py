@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomic
 from . import layout
-from .atomic import write_atomic
 
 __all__ = ["GenerateError", "RunState", "describe_difference"]
 

@@ -7,7 +7,6 @@ and stops by itself when its parent is gone, so a killed run leaves no worker re
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 from collections import OrderedDict
@@ -19,12 +18,13 @@ from typing import Any
 import numpy as np
 
 from .. import _core
+from ..atomic import write_atomic
+from ..png import png_bytes
 from ..pose import Pose
 from . import layout
-from .atomic import write_atomic
 from .plan import Chunk, sample_image
 
-__all__ = ["ChunkResult", "ChunkTask", "encode_png", "init_worker", "run_chunk", "shutdown"]
+__all__ = ["ChunkResult", "ChunkTask", "init_worker", "run_chunk", "shutdown"]
 
 MAX_MODELS = 2
 
@@ -101,17 +101,6 @@ def _model(key: str, path: str) -> Any:
     return model
 
 
-def encode_png(image: np.ndarray) -> bytes:
-    """PNG bytes of an RGBA image: fixed settings and no metadata, so equal pixels give equal
-    bytes."""
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image), "RGBA").save(buf, format="PNG",
-                                                              compress_level=6)
-    return buf.getvalue()
-
-
 def _check_parent() -> None:
     if _State.parent is not None and os.getppid() != _State.parent:
         raise SystemExit(0)  # the run was killed: don't go on writing into its folder
@@ -143,7 +132,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
 
     def save(rel: str, image: np.ndarray) -> None:
         _check_parent()
-        write_atomic(out / rel, encode_png(image), task.tmp_dir)
+        write_atomic(out / rel, png_bytes(image), task.tmp_dir)
 
     # PNG encoding (zlib releases the GIL) overlaps the rendering of the next style
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="animeceleb-png") as pool:

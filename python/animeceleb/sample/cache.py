@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..png import png_bytes
+
 # Bump whenever the generated geometry, textures or names change.
 GENERATOR_VERSION = 4
 
@@ -40,10 +42,8 @@ def model_json(model: dict) -> str:
 
 
 def write_png(path: Path, image: np.ndarray) -> None:
-    from PIL import Image
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(image).save(path, format="PNG", optimize=False)
+    path.write_bytes(png_bytes(image))
 
 
 def write_sample(n: int, directory: str | os.PathLike[str]) -> Path:

@@ -25,10 +25,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ... import _core
+from ...png import png_bytes
 from ...pose import TARGET_MORPHS
 from ...render import FramingError
 from ..collection import Collection
-from ..inspect import png_bytes
 from ..matcher import target_region
 from ..store import AnnotationStoreError
 
