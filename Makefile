@@ -6,7 +6,8 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-MODELS ?= $(abspath ../shared/models)
+# Real test models ship in the repository (tests/models/README.md); MODELS=DIR points elsewhere.
+MODELS ?= $(abspath tests/models)
 export ANIMECELEB_TEST_MODELS ?= $(MODELS)
 # Debian packages: lavapipe (Vulkan on the CPU) for rendering without a GPU; chromium for
 # the annotation page's browser test (Playwright drives it; never `playwright install`).

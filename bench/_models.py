@@ -1,5 +1,5 @@
 """Models the render benchmarks and the contact sheet use: the sample character and the shared
-models (``ANIMECELEB_TEST_MODELS``, default ../shared/models), else the synthetic test head."""
+models (``ANIMECELEB_TEST_MODELS``, default tests/models), else the synthetic test head."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("ANIMECELEB_TEST_MODELS", ROOT.parent / "shared" / "models"))
+SHARED = Path(os.environ.get("ANIMECELEB_TEST_MODELS", ROOT / "tests" / "models"))
 
 
 def find_models(include_synthetic: bool = False) -> list[tuple[str, object]]:

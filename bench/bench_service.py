@@ -3,7 +3,7 @@
     python bench/bench_service.py [--frames 48] [--size 256] [--workers 1,2] [--model gene/...]
 
 Starts ``animeceleb serve`` (a separate process, as deployed) on the shared models folder
-(``ANIMECELEB_TEST_MODELS``, default ../shared/models) with 1 and then 2 workers, and measures:
+(``ANIMECELEB_TEST_MODELS``, default tests/models) with 1 and then 2 workers, and measures:
 Render (one unary call after another), RenderStream (one client streaming requests), Sample (one
 client; then 4 clients at once, their frames added up), against ``Renderer.render_batch`` in this
 process on the same poses, styles and lights.  The issue's target: streaming to one client at
@@ -27,7 +27,7 @@ import animeceleb as ac
 from animeceleb.pose import sample_light, sample_pose
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("ANIMECELEB_TEST_MODELS", ROOT.parent / "shared" / "models"))
+SHARED = Path(os.environ.get("ANIMECELEB_TEST_MODELS", ROOT / "tests" / "models"))
 STYLES = ("S1", "S2", "S3", "S4")
 
 

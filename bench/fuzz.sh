@@ -5,7 +5,7 @@
 #
 # Needs nightly Rust and cargo-fuzz (`cargo install cargo-fuzz`). The corpus
 # (fuzz/corpus/parse, git-ignored) is seeded with the shared real models
-# (ANIMECELEB_TEST_MODELS, default ../shared/models next to the checkout) and
+# (ANIMECELEB_TEST_MODELS, default tests/models in the checkout) and
 # with the edge-case files the test suite writes. Crashes land in
 # fuzz/artifacts/parse/; turn each into a regression test in
 # crates/pmx_core/tests/fuzz_regressions.rs (inputs under tests/fuzz_regressions/).
@@ -14,7 +14,7 @@ set -euo pipefail
 seconds="${1:-60}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/fuzz/corpus/parse"
-models="${ANIMECELEB_TEST_MODELS:-$root/../shared/models}"
+models="${ANIMECELEB_TEST_MODELS:-$root/tests/models}"
 
 mkdir -p "$corpus"
 if [ -d "$models" ]; then

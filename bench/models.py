@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def bench_models() -> list[tuple[str, Path]]:
     """(name, file) for every shared model, then the sample character."""
-    folder = Path(os.environ.get("ANIMECELEB_TEST_MODELS", ROOT.parent / "shared" / "models"))
+    folder = Path(os.environ.get("ANIMECELEB_TEST_MODELS", ROOT / "tests" / "models"))
     refs = sorted(folder.glob("*/reference.json"))
     if not refs:
         raise SystemExit(f"no shared models under {folder} (set ANIMECELEB_TEST_MODELS)")

@@ -1,5 +1,5 @@
-"""Shared fixtures. Real models come from ANIMECELEB_TEST_MODELS (default
-../shared/models); a missing folder is an error, never a skip."""
+"""Shared fixtures. Real models come from ANIMECELEB_TEST_MODELS (default tests/models, shipped
+with the repository); a missing folder is an error, never a skip."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def models_dir() -> Path:
-    path = Path(os.environ.get("ANIMECELEB_TEST_MODELS", ROOT.parent / "shared" / "models"))
+    path = Path(os.environ.get("ANIMECELEB_TEST_MODELS", ROOT / "tests" / "models"))
     if not path.is_dir():
         raise RuntimeError(f"test models folder {path} is missing (set ANIMECELEB_TEST_MODELS)")
     return path

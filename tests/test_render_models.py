@@ -1,9 +1,8 @@
-"""The renderer on real models: the shared models (ANIMECELEB_TEST_MODELS, default
-../shared/models; missing is a failure, not a skip) and the sample character."""
+"""The renderer on real models: the test models (ANIMECELEB_TEST_MODELS, default tests/models;
+missing is a failure, not a skip) and the sample character."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,9 @@ from _render_checks import (
     renderer,
 )
 from animeceleb.sample import sample_model_path
+from conftest import models_dir
 
-# as conftest.py: ANIMECELEB_TEST_MODELS, default ../shared/models beside the repository
-SHARED = Path(os.environ.get("ANIMECELEB_TEST_MODELS",
-                             Path(__file__).resolve().parents[2] / "shared" / "models"))
+SHARED = models_dir()
 SHARED_MODELS = ["alicia/Alicia_solid.pmx", "gene/Gene_light.pmx"]
 MODELS = [*SHARED_MODELS, "sample"]
 

@@ -83,7 +83,12 @@ def test_missing_and_unreadable_textures_warn(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="animeceleb.render.textures"):
         assert load_texture(tmp_path, "nothere.png") is None
         assert load_texture(tmp_path, "bad.png") is None
-    assert "nothere.png" in caplog.text and "bad.png" in caplog.text
+        # loaded again (another renderer, worker or cache entry): no second warning
+        assert load_texture(tmp_path, "nothere.png") is None
+        assert load_texture(tmp_path, "bad.png") is None
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2
+    assert "nothere.png" in messages[0] and "bad.png" in messages[1]
 
 
 def test_large_textures_are_capped(tmp_path):

@@ -44,14 +44,18 @@ def model_summary(model: _core.Model) -> dict[str, object]:
 
 
 def summary_table(paths: Iterable[Path]) -> str:
+    """One row per model; a file that can't be read says ERROR in its row and its message on a
+    line of its own below the table, so one long message never widens the table."""
     header = ("model", "format", "verts", "faces", "mats", "bones", "morphs",
               "brow/eye/mouth", "首")
     rows: list[tuple[str, ...]] = [header]
+    errors: list[str] = []
     for path in paths:
         try:
             m = _core.load_model(path)
-        except _core.PmxError as e:
-            rows.append((path.name, f"error: {e}", "", "", "", "", "", "", ""))
+        except (_core.PmxError, OSError) as e:
+            rows.append((path.name, "ERROR", "-", "-", "-", "-", "-", "-", "-"))
+            errors.append(f"{path.name}: {e}")
             continue
         face = facial_morph_counts(m)
         rows.append((
@@ -67,4 +71,5 @@ def summary_table(paths: Iterable[Path]) -> str:
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = ("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
-    return "\n".join(line.rstrip() for line in lines)
+    table = "\n".join(line.rstrip() for line in lines)
+    return "\n".join([table, "", "errors:", *(f"  {e}" for e in errors)]) if errors else table

@@ -2,7 +2,7 @@
 //! for the parsed model, and the writer reproduces the file byte for byte.
 //!
 //! The folder comes from `ANIMECELEB_TEST_MODELS`, default
-//! `<crate>/../../../shared/models`. A missing folder is a failure, not a skip.
+//! `<repo>/tests/models` (shipped with the repository). A missing folder is a failure, not a skip.
 
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ use serde_json::Value;
 fn models_dir() -> PathBuf {
     std::env::var_os("ANIMECELEB_TEST_MODELS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/models"))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/models"))
 }
 
 /// (folder name, reference facts, model file bytes) for every shared model.

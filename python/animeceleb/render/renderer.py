@@ -17,6 +17,7 @@ from a vertex buffer that only models with such materials have.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import unicodedata
@@ -92,6 +93,10 @@ def _request_device(name: str | None) -> tuple[wgpu.GPUDevice, str]:
 
 
 def _pick_adapter(name: str | None) -> wgpu.GPUAdapter:
+    # Mesa's implicit device-select Vulkan layer only reorders devices (we rank them ourselves)
+    # and, without a desktop session, prints "error: XDG_RUNTIME_DIR is invalid ..." once per
+    # instance while probing Wayland: keep it out unless the user chose otherwise.
+    os.environ.setdefault("NODEVICE_SELECT", "1")
     adapters = wgpu.gpu.enumerate_adapters_sync()
     if name is not None:
         adapters = [a for a in adapters if name.lower() in a.summary.lower()]

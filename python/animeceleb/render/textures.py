@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,14 +108,31 @@ def _load_cached(path: str, mtime: float) -> TextureImage:
     return TextureImage(levels=levels, has_alpha=bool((levels[0][..., 3] < 255).any()), path=path)
 
 
+_warned: set[tuple[str, str]] = set()
+_warned_lock = threading.Lock()
+
+
+def _warn_once(base_dir: str | os.PathLike[str], name: str, message: str, *args: object) -> None:
+    """Log a texture problem once per process for each (model folder, texture name): a model is
+    loaded again and again by renderers, workers and caches, and a user needs to read it once."""
+    key = (os.fspath(base_dir), name)
+    with _warned_lock:
+        if key in _warned:
+            return
+        _warned.add(key)
+    logger.warning(message, *args)
+
+
 def load_texture(base_dir: str | os.PathLike[str], name: str) -> TextureImage | None:
-    """The decoded texture, or None (with a logged warning) when missing or unreadable."""
+    """The decoded texture, or None (with a warning, once) when missing or unreadable."""
     path = resolve_texture_path(base_dir, name)
     if path is None:
-        logger.warning("texture %r not found under %s: drawing the material colour", name, base_dir)
+        _warn_once(base_dir, name, "texture %r not found under %s: drawing the material colour",
+                   name, base_dir)
         return None
     try:
         return _load_cached(str(path), path.stat().st_mtime)
     except (OSError, ValueError, SyntaxError) as exc:  # Pillow raises all three on bad files
-        logger.warning("texture %s unreadable (%s): drawing the material colour", path, exc)
+        _warn_once(base_dir, name, "texture %s unreadable (%s): drawing the material colour",
+                   path, exc)
         return None
