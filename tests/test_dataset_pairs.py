@@ -35,6 +35,21 @@ def test_pairs_are_one_identity_and_style_with_their_poses(folder: Path) -> None
         assert item["source"].shape == (64, 64, 4) and item["source"].dtype == np.uint8
 
 
+def test_twins_are_the_same_name_in_the_other_partition(folder: Path) -> None:
+    pairs = PairFolder(folder)
+    for i in range(len(pairs)):
+        j = pairs.twin_index(i)
+        assert j is not None and pairs.twin_index(j) == i
+        a, b = pairs.paths[i], pairs.paths[j]
+        assert a.split("/")[0] == b.split("/")[0] and a.split("/")[2:] == b.split("/")[2:]
+        assert {a.split("/")[1], b.split("/")[1]} == {"rotation", "frontal"}
+        assert np.array_equal(pairs.poses[i][:17], pairs.poses[j][:17])
+        front = i if "/frontal/" in a else j
+        assert pairs.poses[front][17:].tolist() == [0.0, 0.0, 0.0]
+    only = PairFolder(folder, partitions=["rotation"])  # the folder's name works too
+    assert len(only) == len(pairs) // 2 and only.twin_index(0) is None
+
+
 def test_pairs_are_reproducible_and_change_with_the_epoch(folder: Path) -> None:
     a, b = PairFolder(folder, seed=3), PairFolder(folder, seed=3)
     first = [a.driving_index(i) for i in range(len(a))]

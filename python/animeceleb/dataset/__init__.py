@@ -1,9 +1,11 @@
 """Dataset generation (``animeceleb generate``) and reading a generated dataset.
 
-- ``layout``: where files go and how they are named (the AnimeCeleb loaders' layout);
-- ``sources``: the models, their hashes and annotations; ``plan``: per-image poses and chunks;
+- ``layout``: where files go and how they are named (the published AnimeCeleb loader's layout);
+- ``sources``: the models, their hashes and annotations; ``plan``: per-image poses (paired
+  frontal/rotated twins) and chunks;
 - ``worker``: rendering chunks in a process (files written with ``animeceleb.atomic``);
-- ``state``: the run's lock and fingerprint; ``outputs``: labels, split, manifest;
+- ``state``: the run's lock and fingerprint; ``outputs``: labels, loader files, split, manifest;
+- ``shards``: the WebDataset format (tar shards of PNG + pose JSON) and reading it back;
 - ``split``: train/test by identity; ``contact_sheet``: a PNG overview;
 - ``generate``: the run; ``pairs``: source/driving pairs of a generated folder; ``cli``.
 """

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..pose import PARTITIONS
 from ..render.styles import STYLES
+from .layout import FORMATS
 
 __all__ = ["add_parser"]
 
@@ -29,7 +30,8 @@ def _run(args: argparse.Namespace) -> int:
             partitions=_csv(args.partitions), seed=args.seed, workers=args.workers,
             size=args.size, split=parse_ratio(args.split), store=args.store,
             inspect=args.inspect, device=args.device, progress=not args.quiet,
-            contact_sheet=not args.no_contact_sheet)
+            contact_sheet=not args.no_contact_sheet, paired=not args.unpaired,
+            format=args.format, shard_size=args.shard_size)
         summary = generate(opts)
     except (GenerateError, ValueError) as e:
         print(f"animeceleb generate: {e}", file=sys.stderr)
@@ -42,10 +44,15 @@ def _run(args: argparse.Namespace) -> int:
     if summary.interrupted:
         return 130
     out = Path(args.out).resolve()
-    print(f"images:      {out}/<partition>/<style>/...")
+    checked = opts.checked()
+    for style in checked.styles:
+        root = out / layout.STYLE_ROOTS[style]
+        if checked.format == "webdataset":
+            print(f"shards {style}:   {root}/{{rotation,frontal}}-NNNNNN.tar")
+        else:
+            print(f"loader root {style}: {root}")
     print(f"labels:      {out / layout.LABELS}")
-    for p in opts.checked().partitions:
-        print(f"loader file: {out / p / layout.LOADER_LABELS}")
+    print(f"split lists: {out / layout.SPLIT_DIR} (the loader reads ./data/ or ../data/)")
     print(f"manifest:    {out / layout.MANIFEST}")
     if not args.no_contact_sheet:
         print(f"contact sheet: {out / layout.CONTACT_SHEET}")
@@ -70,6 +77,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--styles", default=codes, help=f"styles to render each pose in ({codes})")
     p.add_argument("--partitions", default=",".join(PARTITIONS),
                    help=f"partitions ({','.join(PARTITIONS)}); frontal has zero head angles")
+    p.add_argument("--unpaired", action="store_true",
+                   help="draw each partition's poses on their own (default: each frontal "
+                        "image is its rotated twin's expression with zero head angles)")
+    p.add_argument("--format", choices=FORMATS, default="folder",
+                   help="folder: PNG files in the published loader's layout (default); "
+                        "webdataset: tar shards of PNG + pose JSON")
+    p.add_argument("--shard-size", type=int, default=1000, metavar="N",
+                   help="images per WebDataset shard (1000)")
     p.add_argument("--seed", type=int, default=0, help="seed of every random draw (0)")
     p.add_argument("--workers", type=int, metavar="N",
                    help="render processes (default: one per CPU)")

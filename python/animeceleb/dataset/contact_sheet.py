@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 
 from ..atomic import write_atomic
 from . import layout
+from .shards import image_reader
 
 __all__ = ["write_contact_sheet"]
 
@@ -26,8 +27,8 @@ def _checker(size: int, cell: int = 8) -> np.ndarray:
     return np.where(((x + y) % 2 == 0)[..., None], 205, 160).astype(np.float32)
 
 
-def _thumb(path: Path, size: int, checker: np.ndarray) -> np.ndarray:
-    with Image.open(path) as im:
+def _thumb(png: bytes, size: int, checker: np.ndarray) -> np.ndarray:
+    with Image.open(io.BytesIO(png)) as im:
         rgba = np.asarray(im.convert("RGBA").resize((size, size), Image.Resampling.BILINEAR),
                           dtype=np.float32)
     a = rgba[..., 3:4] / 255.0
@@ -38,10 +39,11 @@ def write_contact_sheet(out: str | Path, path: str | Path | None = None, per_sty
                         max_identities: int = 16, thumb: int = 96,
                         partition: str | None = None) -> Path:
     """Write the sheet (default ``OUT/contact_sheet.png``) from a finished dataset's labels
-    and return its path. ``partition``: which partition's images (default the first)."""
+    (its images as files or in WebDataset shards) and return its path. ``partition``: which
+    partition's images (default the first)."""
     out = Path(out)
+    part = None if partition is None else layout.partition_name(partition)
     styles: list[str] = []
-    part = partition
     chosen: dict[int, dict[str, list[str]]] = {}
     with open(out / layout.LABELS, encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
@@ -65,13 +67,14 @@ def write_contact_sheet(out: str | Path, path: str | Path | None = None, per_sty
     sheet = Image.new("RGB", (width, len(rows) * (thumb + _PAD)), (40, 40, 40))
     draw = ImageDraw.Draw(sheet)
     checker = _checker(thumb)
+    read = image_reader(out)
     for r, org_id in enumerate(rows):
         y = r * (thumb + _PAD)
         for s, style in enumerate(styles):
             x0 = s * (per_style * thumb + 4)
             draw.text((x0 + 2, y + 2), f"id {org_id} {style} ({part})", fill=(230, 230, 230))
             for k, rel in enumerate(chosen[org_id].get(style, [])):
-                tile = Image.fromarray(_thumb(out / rel, thumb, checker))
+                tile = Image.fromarray(_thumb(read(rel), thumb, checker))
                 sheet.paste(tile, (x0 + k * thumb, y + _PAD))
     target = Path(path) if path is not None else out / layout.CONTACT_SHEET
     buf = io.BytesIO()

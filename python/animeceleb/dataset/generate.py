@@ -3,8 +3,9 @@
 The run: find the models and their annotations; check the output folder (one writer; the same
 fingerprint as what is there); list the images not yet on disk; render them in worker processes
 (each image written atomically, so a kill at any moment loses at most the images being
-rendered); then write the label files and the manifest from the seed (``outputs``). Running the
-same command again after any interruption finishes the same dataset.
+rendered); then, for ``--format webdataset``, pack the images into shards (``shards``), and
+write the label files and the manifest from the seed (``outputs``). Running the same command
+again after any interruption finishes the same dataset.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from .. import __version__
 from ..pose import PARTITIONS
 from ..render.styles import STYLES, get_style
 from . import layout
-from .outputs import FORMAT, VERSION, DatasetPlan, write_outputs
+from .outputs import FORMAT, VERSION, DatasetPlan, image_labels, write_outputs
 from .plan import make_chunks
+from .shards import done_images, write_shards
 from .sources import ModelSource, collect_models, images_per_model
 from .split import PAPER_SPLIT
 from .state import GenerateError, RunState
@@ -52,6 +54,9 @@ class GenerateOptions:
     device: str | None = None  # wgpu adapter name filter
     progress: bool = True
     contact_sheet: bool = True
+    paired: bool = True  # frontal images are the rotated ones with zero head angles
+    format: str = "folder"  # "folder": PNG files; "webdataset": tar shards
+    shard_size: int = 1000  # images per WebDataset shard
 
     def checked(self) -> GenerateOptions:
         """A copy with styles as codes ("S1".."S4") and every value checked."""
@@ -61,11 +66,19 @@ class GenerateOptions:
             raise GenerateError(str(e)) from None
         # canonical order, so "S3,S1" resumes a dataset begun with "S1,S3"
         styles = tuple(s.code for s in STYLES if s.code in chosen)
-        bad = [p for p in self.partitions if p not in PARTITIONS]
-        parts = tuple(p for p in PARTITIONS if p in self.partitions)
-        if bad or not parts:
+        try:
+            named = {layout.partition_name(p) for p in self.partitions}
+        except ValueError:
+            named = set()
+        parts = tuple(p for p in PARTITIONS if p in named)
+        if not parts:
             raise GenerateError(f"partitions are {', '.join(PARTITIONS)}; "
                                 f"got {list(self.partitions)}")
+        if self.format not in layout.FORMATS:
+            raise GenerateError(f"--format is one of {', '.join(layout.FORMATS)}, "
+                                f"got {self.format!r}")
+        if self.shard_size < 1:
+            raise GenerateError(f"--shard-size must be at least 1, got {self.shard_size}")
         if not styles:
             raise GenerateError("at least one style is needed")
         if self.per_model is not None and self.per_model < 1:
@@ -123,7 +136,12 @@ def _fingerprint(opts: GenerateOptions, sources: Sequence[ModelSource]) -> dict[
         models.append(rec)
     return {"format": FORMAT, "version": VERSION, "generator": __version__, "seed": opts.seed,
             "size": opts.size, "styles": list(opts.styles), "partitions": list(opts.partitions),
-            "per_model": opts.per_model, "split": list(opts.split), "models": models}
+            "per_model": opts.per_model, "split": list(opts.split), "paired": opts.paired,
+            "output_format": opts.format, "shard_size": _shard_size(opts), "models": models}
+
+
+def _shard_size(opts: GenerateOptions) -> int | None:
+    return opts.shard_size if opts.format == "webdataset" else None
 
 
 def _options_record(opts: GenerateOptions) -> dict[str, Any]:
@@ -132,33 +150,35 @@ def _options_record(opts: GenerateOptions) -> dict[str, Any]:
             "per_model": opts.per_model, "styles": list(opts.styles),
             "partitions": list(opts.partitions), "seed": opts.seed, "size": opts.size,
             "split": list(opts.split), "store": None if opts.store is None else str(opts.store),
-            "inspect": opts.inspect}
+            "inspect": opts.inspect, "paired": opts.paired, "format": opts.format,
+            "shard_size": _shard_size(opts)}
 
 
-def _tasks(plan: DatasetPlan, out: Path, tmp: Path) -> list[ChunkTask]:
-    """The chunks with images missing on disk (an image is on disk whole or not at all)."""
+def _tasks(plan: DatasetPlan, image_root: Path, tmp: Path,
+           done: Callable[[str], bool]) -> list[ChunkTask]:
+    """The chunks with images not yet done (an image is on disk whole or not at all)."""
     tasks = []
     for src in plan.used():
         for chunk in make_chunks(src.org_id, plan.counts[src.org_id], plan.partitions):
             todo = []
             for i in range(chunk.start, chunk.stop):
-                missing = tuple(st for st in plan.styles if not (
-                    out / layout.image_relpath(chunk.partition, st, chunk.org_id, i)).is_file())
+                missing = tuple(st for st in plan.styles if not done(
+                    layout.image_relpath(chunk.partition, st, chunk.org_id, i)))
                 if missing:
                     todo.append((i, missing))
             if todo:
                 tasks.append(ChunkTask(chunk, src.key, str(src.path), src.sha256,
-                                       src.annotation, plan.seed, str(out), str(tmp),
-                                       tuple(todo)))
+                                       src.annotation, plan.seed, plan.paired,
+                                       str(image_root), str(tmp), tuple(todo)))
     return tasks
 
 
-def _remove_images(out: Path, plan: DatasetPlan, org_id: int) -> None:
+def _remove_images(image_root: Path, plan: DatasetPlan, org_id: int) -> None:
     """A model that failed while rendering leaves none of its images in the dataset."""
     for p in plan.partitions:
         for st in plan.styles:
-            shutil.rmtree(out / p / st / layout.cluster(org_id) / layout.folder(org_id),
-                          ignore_errors=True)
+            one = layout.image_relpath(p, st, org_id, 0)
+            shutil.rmtree(image_root / one.rsplit("/", 1)[0], ignore_errors=True)
 
 
 def _run_tasks(tasks: list[ChunkTask], opts: GenerateOptions,
@@ -217,12 +237,19 @@ def generate(options: GenerateOptions,
     if not counts:
         raise GenerateError("no model can be used (see the reasons above)")
     plan = DatasetPlan(sources, counts, tuple(opts.styles), tuple(opts.partitions), opts.seed,
-                       opts.size, opts.split, _fingerprint(opts, sources), _options_record(opts))
+                       opts.size, opts.split, _fingerprint(opts, sources), _options_record(opts),
+                       opts.paired, opts.format, opts.shard_size)
     out.mkdir(parents=True, exist_ok=True)
     state = RunState(out)
     with state.locked():
         state.begin(plan.fingerprint)
-        tasks = _tasks(plan, out, state.tmp)
+        if opts.format == "webdataset":  # workers stage images; shards are written at the end
+            image_root = state.stage
+            done: Callable[[str], bool] = done_images(out, state.stage, plan).__contains__
+        else:
+            image_root = out
+            done = lambda rel: (out / rel).is_file()  # noqa: E731
+        tasks = _tasks(plan, image_root, state.tmp, done)
         total = len(plan.images())
         todo = sum(t.images for t in tasks)
         rendered = 0
@@ -251,10 +278,14 @@ def generate(options: GenerateOptions,
         if not complete:
             return summary
         for org_id in plan.failed:
-            _remove_images(out, plan, org_id)
+            _remove_images(image_root, plan, org_id)
         if not plan.used():
             raise GenerateError("no model could be rendered (see the reasons above)")
-        manifest = write_outputs(out, plan, state.tmp)
+        labels = image_labels(plan)
+        shards = None
+        if opts.format == "webdataset":
+            shards = write_shards(out, state.stage, state.tmp, plan, labels)
+        manifest = write_outputs(out, plan, state.tmp, shards, labels)
         summary.images = manifest["counts"]["images"]
         summary.identities = manifest["counts"]["identities"]
         if opts.contact_sheet:

@@ -3,13 +3,16 @@
 ``PairFolder(root)`` indexes ``labels.csv``; item ``i`` is image ``i`` as the source and another
 image of the same identity and style as the driving frame, with both pose vectors. The driving
 image is drawn from a generator seeded by (seed, epoch, i): reproducible, and different each
-epoch after ``set_epoch``. Images are numpy arrays (H, W, 4) uint8 straight alpha, or (H, W, 3)
-composited over ``background``; ``animeceleb.torch.FolderPairDataset`` makes tensors of them.
+epoch after ``set_epoch``. ``twin_index(i)`` is the image of the same name in the other
+partition (in a paired dataset: the same expression, rotated or frontal). Images are numpy arrays
+(H, W, 4) uint8 straight alpha, or (H, W, 3) composited over ``background``, read from the files
+or from the WebDataset shards; ``animeceleb.torch.FolderPairDataset`` makes tensors of them.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ import numpy as np
 
 from ..pose import POSE_LAYOUT
 from . import layout
+from .shards import image_reader
 
 __all__ = ["PairFolder"]
 
@@ -26,8 +30,8 @@ class PairFolder:
     """Pairs of one identity and style from a generated dataset folder.
 
     ``split``: "train" or "test" (the folder's split lists) or None (all identities);
-    ``partitions``/``styles``: keep only these (None: all); ``background``: an RGB colour to
-    composite over (None: keep RGBA).
+    ``partitions`` ("rotated" or "rotation", "frontal") / ``styles`` ("S1".."S4"): keep only
+    these (None: all); ``background``: an RGB colour to composite over (None: keep RGBA).
     """
 
     def __init__(self, root: str | Path, split: str | None = None,
@@ -44,6 +48,8 @@ class PairFolder:
                 raise ValueError(f"split must be 'train', 'test' or None, got {split!r}")
             text = (self.root / names[split]).read_text(encoding="utf-8")
             keep_ids = {int(line) for line in text.split()}
+        keep_parts = None if partitions is None else {layout.partition_name(p)
+                                                      for p in partitions}
         self.background = background
         self.seed = seed
         self.epoch = 0
@@ -60,7 +66,7 @@ class PairFolder:
                 partition, style, org_id, _ = layout.parse_image_relpath(row[1])
                 if keep_ids is not None and org_id not in keep_ids:
                     continue
-                if partitions is not None and partition not in partitions:
+                if keep_parts is not None and partition not in keep_parts:
                     continue
                 if styles is not None and style not in styles:
                     continue
@@ -75,6 +81,8 @@ class PairFolder:
         for i, g in enumerate(groups):
             members.setdefault(g, []).append(i)
         self._group_of = [members[g] for g in groups]
+        self._row = {path: i for i, path in enumerate(paths)}
+        self._read = image_reader(self.root)
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -91,10 +99,17 @@ class PairFolder:
         rng = np.random.default_rng([self.seed, self.epoch, i])
         return others[int(rng.integers(len(others)))]
 
+    def twin_index(self, i: int) -> int | None:
+        """The image of the same identity, style and name in the other partition (kept by the
+        filters), or None."""
+        partition, style, org_id, index = layout.parse_image_relpath(self.paths[i])
+        other = "frontal" if partition == "rotated" else "rotated"
+        return self._row.get(layout.image_relpath(other, style, org_id, index))
+
     def image(self, i: int) -> np.ndarray:
         from PIL import Image
 
-        with Image.open(self.root / self.paths[i]) as im:
+        with Image.open(io.BytesIO(self._read(self.paths[i]))) as im:
             rgba = np.asarray(im.convert("RGBA"))
         if self.background is None:
             return rgba

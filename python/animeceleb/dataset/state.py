@@ -3,7 +3,9 @@
 The fingerprint is everything that decides what the images are (generator, seed, size, styles,
 partitions, counts, models by hash, annotations by hash, split). A run into a folder that holds
 a dataset, finished or not, with another fingerprint is refused: mixing two datasets' images
-would be silent corruption. Temporary files live in OUT/.generate/tmp, emptied at every start.
+would be silent corruption. Temporary files live in OUT/.generate/tmp, emptied at every start;
+images waiting for their WebDataset shard in OUT/.generate/stage, kept until their shard is
+written.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class RunState:
         self.out = out
         self.dir = out / layout.STATE_DIR
         self.tmp = self.dir / "tmp"
+        self.stage = self.dir / "stage"  # images waiting for their shard (webdataset)
         self.run_file = self.dir / "run.json"
         self._lock_fd: int | None = None
         self._finished = False
@@ -120,5 +123,6 @@ class RunState:
         (the lock file goes when the lock is released)."""
         self._finished = True
         shutil.rmtree(self.tmp, ignore_errors=True)
+        shutil.rmtree(self.stage, ignore_errors=True)
         with contextlib.suppress(FileNotFoundError):
             self.run_file.unlink()

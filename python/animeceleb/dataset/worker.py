@@ -1,5 +1,9 @@
 """One worker's part: render chunks of images and write each PNG atomically.
 
+A ``ChunkTask`` is a self-contained unit of work (one model, one partition, a range of poses,
+every style): the model file and its hash, the annotation, the seed and where to write, so any
+process that can read the model and write under ``image_root`` can run it.
+
 A worker process owns one ``Renderer`` (created inside it: a wgpu device can't cross a process
 boundary) and keeps its last models loaded. It ignores Ctrl-C (the parent decides when to stop)
 and stops by itself when its parent is gone, so a killed run leaves no worker rendering behind.
@@ -31,7 +35,8 @@ MAX_MODELS = 2
 
 @dataclass(frozen=True)
 class ChunkTask:
-    """The images of one chunk still missing on disk: (pose index, styles)."""
+    """The images of one chunk still missing on disk: (pose index, styles). Each is written
+    to ``image_root/<layout.image_relpath>`` through ``tmp_dir`` (same file system)."""
 
     chunk: Chunk
     model_key: str
@@ -39,7 +44,8 @@ class ChunkTask:
     model_sha256: str
     annotation: dict[str, str | None]
     seed: int
-    out: str
+    paired: bool
+    image_root: str
     tmp_dir: str
     todo: tuple[tuple[int, tuple[str, ...]], ...]
 
@@ -127,12 +133,12 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     for index, styles in task.todo:
         for style in styles:
             by_style.setdefault(style, []).append(index)
-    out = Path(task.out)
+    root = Path(task.image_root)
     c = task.chunk
 
     def save(rel: str, image: np.ndarray) -> None:
         _check_parent()
-        write_atomic(out / rel, png_bytes(image), task.tmp_dir)
+        write_atomic(root / rel, png_bytes(image), task.tmp_dir)
 
     # PNG encoding (zlib releases the GIL) overlaps the rendering of the next style
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="animeceleb-png") as pool:
@@ -141,7 +147,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             for style, indices in by_style.items():
                 _check_parent()
                 drawn = [sample_image(task.seed, task.model_sha256, c.partition, i,
-                                      task.annotation) for i in indices]
+                                      task.annotation, task.paired) for i in indices]
                 poses = [Pose.from_array(values) for values, _ in drawn]
                 lights = [light for _, light in drawn]
                 images = renderer.render_batch(model, poses, style, lights, task.annotation)

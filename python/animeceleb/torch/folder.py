@@ -1,4 +1,5 @@
-"""``FolderPairDataset``: a generated dataset folder as a PyTorch ``Dataset`` of pairs.
+"""``FolderPairDataset``: a generated dataset (PNG files or WebDataset shards) as a PyTorch
+``Dataset`` of pairs.
 
 A thin layer over ``animeceleb.dataset.PairFolder`` (which holds the pairing logic and needs no
 torch): images become float tensors (C, H, W) in [0, 1], poses float32 tensors of 20 numbers.
@@ -20,9 +21,9 @@ __all__ = ["FolderPairDataset"]
 
 class FolderPairDataset(Dataset):
     """Items: ``source``, ``driving`` (C, H, W) float tensors, ``source_pose``,
-    ``driving_pose`` (20,) tensors, ``identity`` (int). Arguments as ``PairFolder``; the
-    default ``background`` is white (RGB, as the published loaders composite), None keeps
-    RGBA."""
+    ``driving_pose`` (20,) tensors, ``identity`` (int). Arguments as ``PairFolder``
+    (``partitions``: "rotated"/"rotation", "frontal"); the default ``background`` is white
+    (RGB, as the published loader composites), None keeps RGBA."""
 
     def __init__(self, root: str | Path, split: str | None = None,
                  partitions: Sequence[str] | None = None, styles: Sequence[str] | None = None,
